@@ -1,0 +1,12 @@
+package dev.itar.cli;
+
+import picocli.CommandLine;
+
+/** The one place that lists the subcommands, so adding a command touches a single line. */
+final class Subcommands {
+    private Subcommands() {}
+
+    static void register(CommandLine cl) {
+        // one line per command, in the order `--help` shows them
+    }
+}
