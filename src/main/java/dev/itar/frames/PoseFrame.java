@@ -1,0 +1,45 @@
+package dev.itar.frames;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * {@code pose}: a dynamic pose sample, the rigid transform from {@code source} to {@code target}
+ * at time {@code t} (µs).
+ *
+ * @param matrix 16 float64 little-endian, 4×4 row-major (128 bytes)
+ */
+public record PoseFrame(String source, String target, long t, byte[] matrix) implements Frame {
+    public PoseFrame {
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(target, "target");
+        Objects.requireNonNull(matrix, "matrix");
+    }
+
+    @Override
+    public String type() {
+        return "pose";
+    }
+
+    /** The matrix as 16 doubles, row-major. */
+    public double[] matrixValues() {
+        return Matrices.values(matrix);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof PoseFrame other && source.equals(other.source) && target.equals(other.target)
+                && t == other.t && Arrays.equals(matrix, other.matrix);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(source, target, t, Arrays.hashCode(matrix));
+    }
+
+    @Override
+    public String toString() {
+        return "PoseFrame[source=" + source + ", target=" + target + ", t=" + t
+                + ", matrix=" + Arrays.toString(matrixValues()) + "]";
+    }
+}
