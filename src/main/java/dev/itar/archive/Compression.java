@@ -1,0 +1,116 @@
+package dev.itar.archive;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.zip.DataFormatException;
+import java.util.zip.Deflater;
+import java.util.zip.Inflater;
+import org.tukaani.xz.LZMA2Options;
+import org.tukaani.xz.UnsupportedOptionsException;
+import org.tukaani.xz.XZ;
+import org.tukaani.xz.XZInputStream;
+import org.tukaani.xz.XZOutputStream;
+
+/**
+ * XZ and zlib as ncore writes them. XZ uses Python lzma's defaults (preset 6, CRC64 check) so the output
+ * is a pure function of the input. Decompression is always bounded: a hostile file must not make us
+ * allocate or loop without limit.
+ */
+final class Compression {
+    /** Largest LZMA dictionary we agree to allocate while decoding (preset 9 needs 64 MiB). */
+    private static final int XZ_MEMORY_LIMIT_KIB = 128 * 1024;
+
+    private Compression() {}
+
+    static byte[] xz(byte[] data) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, data.length / 4));
+        try {
+            LZMA2Options options = new LZMA2Options(LZMA2Options.PRESET_DEFAULT);
+            try (XZOutputStream xz = new XZOutputStream(out, options, XZ.CHECK_CRC64)) {
+                xz.write(data);
+            }
+        } catch (UnsupportedOptionsException e) {
+            throw new IllegalStateException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    /** zlib container (RFC 1950), level 9, as Python's zlib.compress(data, 9). */
+    static byte[] zlib9(byte[] data) {
+        Deflater deflater = new Deflater(9);
+        try {
+            deflater.setInput(data);
+            deflater.finish();
+            ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, data.length / 4));
+            byte[] buf = new byte[64 * 1024];
+            while (!deflater.finished()) {
+                int n = deflater.deflate(buf);
+                out.write(buf, 0, n);
+            }
+            return out.toByteArray();
+        } finally {
+            deflater.end();
+        }
+    }
+
+    /**
+     * Decodes a complete XZ stream whose decoded size must not exceed {@code maxOutput}.
+     *
+     * @throws IOException corrupt or truncated data, too much memory asked, or output over the limit
+     */
+    static byte[] unxz(byte[] data, long maxOutput) throws IOException {
+        try (InputStream in = new XZInputStream(new ByteArrayInputStream(data), XZ_MEMORY_LIMIT_KIB)) {
+            return readBounded(in, maxOutput);
+        } catch (RuntimeException e) {
+            // xz-java reports some malformed headers as unchecked exceptions
+            throw new IOException("corrupt XZ data: " + e, e);
+        }
+    }
+
+    static byte[] unzlib(byte[] data, long maxOutput) throws IOException {
+        Inflater inflater = new Inflater();
+        try {
+            inflater.setInput(data);
+            ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, data.length * 4));
+            byte[] buf = new byte[64 * 1024];
+            while (!inflater.finished()) {
+                int n = inflater.inflate(buf);
+                if (n == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
+                    throw new IOException("truncated zlib data");
+                }
+                if (out.size() + (long) n > maxOutput) {
+                    throw new IOException("zlib data decodes to more than " + maxOutput + " bytes");
+                }
+                out.write(buf, 0, n);
+            }
+            if (inflater.getRemaining() > 0) {
+                throw new IOException(inflater.getRemaining() + " trailing bytes after the zlib stream");
+            }
+            return out.toByteArray();
+        } catch (DataFormatException e) {
+            throw new IOException("corrupt zlib data: " + e.getMessage(), e);
+        } finally {
+            inflater.end();
+        }
+    }
+
+    private static byte[] readBounded(InputStream in, long maxOutput) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buf = new byte[64 * 1024];
+        long total = 0;
+        int n;
+        while ((n = in.read(buf)) != -1) {
+            total += n;
+            if (total > maxOutput) {
+                throw new IOException("XZ data decodes to more than " + maxOutput + " bytes");
+            }
+            out.write(buf, 0, n);
+        }
+        return out.toByteArray();
+    }
+}

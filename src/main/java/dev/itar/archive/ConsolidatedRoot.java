@@ -1,0 +1,165 @@
+package dev.itar.archive;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.text.Normalizer;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The root {@code zarr.json} with zarr consolidated metadata, and its three compressed spellings.
+ *
+ * <p>Layout follows zarr-python 3.1 ({@code consolidate_metadata} / {@code ConsolidatedMetadata.to_dict}):
+ * {@code "consolidated_metadata": {"kind": "inline", "must_understand": false, "metadata": {...}}} placed
+ * where zarr puts it (after {@code attributes} and {@code zarr_format}, before {@code node_type}); the
+ * metadata map is flat, keyed by each node's full path relative to the root, sorted by (number of '/',
+ * NFKC-casefolded path); child groups carry an empty inline consolidated_metadata of their own.
+ */
+final class ConsolidatedRoot {
+    static final String ROOT_KEY = "zarr.json";
+    static final String NODE_SUFFIX = "/zarr.json";
+    /** A root larger than this when decoded is refused rather than risk running out of memory. */
+    static final long MAX_DECODED_ROOT = 512L * 1024 * 1024;
+
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private ConsolidatedRoot() {}
+
+    static boolean isMetadataKey(String key) {
+        return key.equals(ROOT_KEY) || key.endsWith(NODE_SUFFIX);
+    }
+
+    /** Path of the node a zarr.json key describes ("" for the root). */
+    static String nodePath(String metadataKey) {
+        return metadataKey.equals(ROOT_KEY) ? ""
+                : metadataKey.substring(0, metadataKey.length() - NODE_SUFFIX.length());
+    }
+
+    /** Order in which deferred zarr.json records are written: top-down, (number of '/', key). */
+    static final Comparator<String> WRITE_ORDER =
+            Comparator.comparingLong((String k) -> k.chars().filter(c -> c == '/').count())
+                    .thenComparing(Comparator.naturalOrder());
+
+    /** zarr-python's order for consolidated entries; ties broken by the raw path so output is total. */
+    static final Comparator<String> CONSOLIDATED_ORDER =
+            Comparator.comparingLong((String k) -> k.chars().filter(c -> c == '/').count())
+                    .thenComparing(ConsolidatedRoot::casefold)
+                    .thenComparing(Comparator.naturalOrder());
+
+    private static String casefold(String s) {
+        // Python's str.casefold() is close to upper-then-lower (it maps ß to ss, unlike toLowerCase).
+        return Normalizer.normalize(s, Normalizer.Form.NFKC).toUpperCase(Locale.ROOT).toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * Builds the consolidated root from the root's own JSON and every other node's zarr.json.
+     *
+     * @param root     parsed root zarr.json (a JSON object)
+     * @param children node path → parsed zarr.json of every non-root node
+     */
+    static ObjectNode build(ObjectNode root, Map<String, JsonNode> children) {
+        List<String> paths = new ArrayList<>(children.keySet());
+        paths.sort(CONSOLIDATED_ORDER);
+        ObjectNode metadata = NODES.objectNode();
+        for (String p : paths) {
+            JsonNode node = children.get(p);
+            if (node.isObject() && "group".equals(node.path("node_type").asText(null))) {
+                // zarr-python marks consolidated child groups with an empty inline consolidated_metadata
+                node = withConsolidated(node.deepCopy(), inline(NODES.objectNode()), false);
+            }
+            metadata.set(p, node);
+        }
+        return withConsolidated(root.deepCopy(), inline(metadata), true);
+    }
+
+    private static ObjectNode inline(ObjectNode metadata) {
+        ObjectNode c = NODES.objectNode();
+        c.put("kind", "inline");
+        c.put("must_understand", false);
+        c.set("metadata", metadata);
+        return c;
+    }
+
+    /** Sets consolidated_metadata in place if present, else inserts it before node_type (zarr's field order). */
+    private static ObjectNode withConsolidated(ObjectNode node, ObjectNode consolidated, boolean replace) {
+        if (node.has("consolidated_metadata")) {
+            if (replace || node.get("consolidated_metadata").isNull()) {
+                node.set("consolidated_metadata", consolidated);
+            }
+            return node;
+        }
+        if (!node.has("node_type")) {
+            node.set("consolidated_metadata", consolidated);
+            return node;
+        }
+        ObjectNode out = NODES.objectNode();
+        for (Map.Entry<String, JsonNode> f : node.properties()) {
+            if (f.getKey().equals("node_type")) {
+                out.set("consolidated_metadata", consolidated);
+            }
+            out.set(f.getKey(), f.getValue());
+        }
+        return out;
+    }
+
+    /** The bytes stored under {@code dialect.key()}. */
+    static byte[] encode(RootDialect dialect, ObjectNode root) {
+        return switch (dialect) {
+            case PR68 -> {
+                ObjectNode envelope = NODES.objectNode();
+                envelope.put("zarr_consolidated_format", 1);
+                envelope.set("metadata", root);
+                yield Compression.xz(Cbor.encode(envelope));
+            }
+            case NCORE20_XZ -> Compression.xz(Cbor.encode(root));
+            case NCORE20_ZLIB -> Compression.zlib9(Cbor.encode(root));
+        };
+    }
+
+    /** Decodes a stored root back to the zarr.json document (JSON bytes), unwrapping the PR68 envelope. */
+    static byte[] decode(Path file, RootDialect dialect, IndexEntry entry, byte[] stored)
+            throws ArchiveFormatException {
+        String where = "compressed root '" + entry.key() + "' at offset " + entry.offset();
+        long limit = Math.min(MAX_DECODED_ROOT, Math.max(1L << 20, stored.length * 2000L));
+        byte[] cbor;
+        try {
+            cbor = dialect == RootDialect.NCORE20_ZLIB ? Compression.unzlib(stored, limit)
+                    : Compression.unxz(stored, limit);
+        } catch (IOException e) {
+            throw ArchiveFormatException.at(file, where + " does not decompress: " + e.getMessage(), e);
+        }
+        JsonNode doc;
+        try {
+            doc = Cbor.decode(cbor);
+        } catch (IOException e) {
+            throw ArchiveFormatException.at(file, where + " is not valid CBOR: " + e.getMessage(), e);
+        }
+        if (!doc.isObject()) {
+            throw ArchiveFormatException.at(file, where + " holds a CBOR " + doc.getNodeType() + ", expected a map");
+        }
+        if (dialect == RootDialect.PR68) {
+            doc = unwrap(file, where, doc);
+        }
+        return Cbor.toJson(doc);
+    }
+
+    /** Unwraps {"zarr_consolidated_format": 1, "metadata": {...}} (PR68 and v2 .zmetadata.cbor.xz). */
+    static JsonNode unwrap(Path file, String where, JsonNode envelope) throws ArchiveFormatException {
+        JsonNode format = envelope.get("zarr_consolidated_format");
+        if (format == null || !format.isIntegralNumber() || format.asLong() != 1) {
+            throw ArchiveFormatException.at(file, where + ": unsupported zarr_consolidated_format " + format
+                    + " (expected 1)");
+        }
+        JsonNode metadata = envelope.get("metadata");
+        if (metadata == null || !metadata.isObject()) {
+            throw ArchiveFormatException.at(file, where + ": 'metadata' is missing or not a map");
+        }
+        return metadata;
+    }
+}

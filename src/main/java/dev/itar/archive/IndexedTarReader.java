@@ -1,0 +1,269 @@
+package dev.itar.archive;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.Closeable;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Reads an indexed tar archive. Opening costs one positional read of the file's tail (1 MiB by default),
+ * which holds the header, usually the index, and often the small metadata members, which are then
+ * served from memory; anything else is read with positional reads, so one reader may be shared by
+ * threads. Everything read from the file is checked before it is trusted; problems surface as
+ * {@link ArchiveFormatException} naming the file and the key or offset concerned.
+ */
+public final class IndexedTarReader implements Closeable {
+    public static final int DEFAULT_TAIL_BYTES = 1 << 20;
+    private static final int BLOCK = IndexHeader.BLOCK;
+    /** A real index is a few MiB for millions of keys; more than this is a lie, not an index. */
+    private static final long MAX_INDEX_BYTES = 1L << 30;
+    static final String LEGACY_V2_KEY = ".zmetadata.cbor.xz";
+
+    private final Path path;
+    private final FileChannel channel;
+    private final long fileSize;
+    private final byte[] tail;
+    private final long tailOffset;
+    private final IndexHeader header;
+    private final List<IndexEntry> entries;
+    private final Map<String, IndexEntry> byKey;
+    private final RootDialect rootDialect;
+    private volatile byte[] rootJson;
+
+    private IndexedTarReader(Path path, FileChannel channel, long fileSize, byte[] tail, IndexHeader header,
+            List<IndexEntry> entries) {
+        this.path = path;
+        this.channel = channel;
+        this.fileSize = fileSize;
+        this.tail = tail;
+        this.tailOffset = fileSize - tail.length;
+        this.header = header;
+        this.entries = Collections.unmodifiableList(entries);
+        Map<String, IndexEntry> map = new HashMap<>(entries.size() * 2);
+        for (IndexEntry e : entries) {
+            map.put(e.key(), e);
+        }
+        this.byKey = map;
+        RootDialect found = null;
+        for (RootDialect d : RootDialect.values()) {
+            if (map.containsKey(d.key())) {
+                found = d;
+                break;
+            }
+        }
+        this.rootDialect = found;
+    }
+
+    public static IndexedTarReader open(Path file) throws IOException, ArchiveFormatException {
+        return open(file, DEFAULT_TAIL_BYTES);
+    }
+
+    /**
+     * @param tailBytes how much of the file's end to read at once (at least 512); a larger index costs a
+     *                  second read
+     */
+    public static IndexedTarReader open(Path file, int tailBytes) throws IOException, ArchiveFormatException {
+        if (tailBytes < BLOCK) {
+            throw new IllegalArgumentException("tailBytes " + tailBytes + " is smaller than one 512-byte block");
+        }
+        FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
+        try {
+            IndexedTarReader r = load(file, ch, tailBytes);
+            ch = null;
+            return r;
+        } finally {
+            if (ch != null) {
+                ch.close();
+            }
+        }
+    }
+
+    private static IndexedTarReader load(Path file, FileChannel ch, int tailBytes)
+            throws IOException, ArchiveFormatException {
+        long size = ch.size();
+        // Smallest possible archive: two end blocks, one block of index, the header block.
+        if (size < 4L * BLOCK) {
+            throw ArchiveFormatException.at(file, "file of " + size + " bytes is too small to be an indexed tar"
+                    + " (at least 2048 bytes: end marker, index, header)");
+        }
+        if (size % BLOCK != 0) {
+            throw ArchiveFormatException.at(file, "file size " + size + " is not a multiple of 512 (truncated or"
+                    + " extended; the header block would start at offset " + (size - BLOCK) + ")");
+        }
+        int tailLength = (int) Math.min(size, tailBytes);
+        long tailOffset = size - tailLength;
+        byte[] tail = readFully(file, ch, tailOffset, tailLength);
+        long headerOffset = size - BLOCK;
+        IndexHeader header = IndexHeader.decode(file, tail, tailLength - BLOCK, headerOffset, size);
+        if (header.indexSize() > MAX_INDEX_BYTES) {
+            throw ArchiveFormatException.at(file, "index size " + header.indexSize() + " at offset "
+                    + header.indexOffset() + " is absurd (limit " + MAX_INDEX_BYTES + ")");
+        }
+        byte[] index;
+        if (header.indexOffset() >= tailOffset) {
+            int from = (int) (header.indexOffset() - tailOffset);
+            index = java.util.Arrays.copyOfRange(tail, from, from + (int) header.indexSize());
+        } else {
+            index = readFully(file, ch, header.indexOffset(), (int) header.indexSize());
+        }
+        List<IndexEntry> entries = IndexCodec.decode(file, index, header.indexOffset());
+        return new IndexedTarReader(file, ch, size, tail, header, entries);
+    }
+
+    private static byte[] readFully(Path file, FileChannel ch, long offset, int length) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate(length);
+        long pos = offset;
+        while (buf.hasRemaining()) {
+            int n = ch.read(buf, pos);
+            if (n < 0) {
+                throw new EOFException(file + ": unexpected end of file at offset " + pos + " reading " + length
+                        + " bytes from offset " + offset + " (was the file truncated while open?)");
+            }
+            pos += n;
+        }
+        return buf.array();
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    public long fileSize() {
+        return fileSize;
+    }
+
+    /** Where the index payload starts (after the end marker and any zero gap). */
+    public long indexOffset() {
+        return header.indexOffset();
+    }
+
+    /** Length in bytes of the compressed index payload. */
+    public long indexSize() {
+        return header.indexSize();
+    }
+
+    /** All members, in offset order. */
+    public List<IndexEntry> entries() {
+        return entries;
+    }
+
+    public Optional<IndexEntry> entry(String key) {
+        return Optional.ofNullable(byKey.get(key));
+    }
+
+    public boolean contains(String key) {
+        return byKey.containsKey(key);
+    }
+
+    /** Which compressed root the archive carries, if any (zarr format 3 archives). */
+    public Optional<RootDialect> rootDialect() {
+        return Optional.ofNullable(rootDialect);
+    }
+
+    /**
+     * The payload stored under {@code key}. {@code "zarr.json"} is served as the JSON root document
+     * decoded from whichever compressed root exists (PR68's envelope removed), else a plain member of
+     * that name if there is one.
+     *
+     * @throws IOException a read failed, or the compressed root is damaged (cause: ArchiveFormatException)
+     */
+    public Optional<byte[]> get(String key) throws IOException {
+        if (key.equals(ConsolidatedRoot.ROOT_KEY) && rootDialect != null) {
+            return Optional.of(rootJson());
+        }
+        IndexEntry e = byKey.get(key);
+        if (e == null) {
+            return Optional.empty();
+        }
+        return Optional.of(read(e));
+    }
+
+    /** {@code length} bytes of {@code key}'s payload starting at {@code start}. */
+    public byte[] getRange(String key, long start, int length) throws IOException {
+        IndexEntry e = byKey.get(key);
+        if (e == null) {
+            throw new IllegalArgumentException(path + ": no member '" + key + "'");
+        }
+        if (start < 0 || length < 0 || start + length > e.size()) {
+            throw new IllegalArgumentException(path + ": range [" + start + ", " + (start + length) + ") is outside '"
+                    + key + "' of " + e.size() + " bytes");
+        }
+        return read(e.offset() + start, length);
+    }
+
+    /** The v2 consolidated metadata ({@code .zmetadata.cbor.xz}, envelope removed) as JSON, if present. */
+    public Optional<byte[]> legacyConsolidatedJson() throws IOException {
+        IndexEntry e = byKey.get(LEGACY_V2_KEY);
+        if (e == null) {
+            return Optional.empty();
+        }
+        byte[] stored = read(e);
+        String where = "legacy consolidated metadata '" + e.key() + "' at offset " + e.offset();
+        try {
+            byte[] cbor;
+            try {
+                cbor = Compression.unxz(stored, Math.min(ConsolidatedRoot.MAX_DECODED_ROOT,
+                        Math.max(1L << 20, stored.length * 2000L)));
+            } catch (IOException x) {
+                throw ArchiveFormatException.at(path, where + " does not decompress: " + x.getMessage(), x);
+            }
+            JsonNode doc;
+            try {
+                doc = Cbor.decode(cbor);
+            } catch (IOException x) {
+                throw ArchiveFormatException.at(path, where + " is not valid CBOR: " + x.getMessage(), x);
+            }
+            if (!doc.isObject()) {
+                throw ArchiveFormatException.at(path, where + " holds a CBOR " + doc.getNodeType()
+                        + ", expected a map");
+            }
+            return Optional.of(Cbor.toJson(ConsolidatedRoot.unwrap(path, where, doc)));
+        } catch (ArchiveFormatException x) {
+            throw new IOException(x.getMessage(), x);
+        }
+    }
+
+    private byte[] rootJson() throws IOException {
+        byte[] json = rootJson;
+        if (json == null) {
+            IndexEntry e = byKey.get(rootDialect.key());
+            try {
+                json = ConsolidatedRoot.decode(path, rootDialect, e, read(e));
+            } catch (ArchiveFormatException x) {
+                throw new IOException(x.getMessage(), x);
+            }
+            rootJson = json;
+        }
+        return json.clone();
+    }
+
+    private byte[] read(IndexEntry e) throws IOException {
+        if (e.size() > Integer.MAX_VALUE - 8) {
+            throw new IOException(path + ": member '" + e.key() + "' of " + e.size()
+                    + " bytes is too large for one array; use getRange");
+        }
+        return read(e.offset(), (int) e.size());
+    }
+
+    private byte[] read(long offset, int length) throws IOException {
+        if (offset >= tailOffset) {
+            int from = (int) (offset - tailOffset);
+            return java.util.Arrays.copyOfRange(tail, from, from + length);
+        }
+        return readFully(path, channel, offset, length);
+    }
+
+    @Override
+    public void close() throws IOException {
+        channel.close();
+    }
+}
