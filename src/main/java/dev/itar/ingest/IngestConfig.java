@@ -1,0 +1,480 @@
+package dev.itar.ingest;
+
+import dev.itar.archive.RootDialect;
+
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The configuration of the ingest application: built-in defaults, then a properties file
+ * ({@code config/application.properties}), then environment variables.
+ *
+ * <p>Environment: every key {@code a.b.c} can be set by {@code ITAR_A_B_C} (the key upper-cased,
+ * dots as underscores). An {@code ITAR_*} variable whose key appears nowhere else maps back to
+ * the lower-cased key with underscores as dots, so Kafka client settings such as
+ * {@code ITAR_SECURITY_PROTOCOL} or {@code ITAR_SASL_JAAS_CONFIG} work without a file. Empty
+ * variables are ignored (compose files often write {@code ITAR_X=} for "unset").
+ *
+ * <p>Keys this application defines are validated here (an invalid value is an
+ * {@link IngestConfigException} naming the key and where the value came from). Every other key
+ * passes through unchanged to the Kafka Streams configuration, so {@code security.*},
+ * {@code sasl.*}, {@code ssl.*}, {@code producer.*}, {@code consumer.*}, {@code topic.*} and
+ * Streams' own settings work as Kafka documents them. Values may refer to other keys as
+ * {@code ${key}} (the file uses {@code ${max.message.bytes}} for the client size limits, so one
+ * setting moves them all).
+ */
+public final class IngestConfig {
+    /** The file {@code run} reads when no {@code --config} is given (relative to the working directory). */
+    public static final Path DEFAULT_FILE = Path.of("config", "application.properties");
+    /** Prefix of the environment variables that override keys. */
+    public static final String ENV_PREFIX = "ITAR_";
+
+    public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
+    public static final String APPLICATION_ID = "application.id";
+    public static final String TOPIC_FRAMES = "topic.frames";
+    public static final String TOPIC_DEAD_LETTERS = "topic.dead.letters";
+    public static final String TOPIC_SEALED = "topic.sealed";
+    public static final String TOPIC_PARTITIONS = "topic.partitions";
+    public static final String TOPIC_REPLICATION_FACTOR = "topic.replication.factor";
+    public static final String TOPIC_FRAMES_TIMESTAMP_TYPE = "topic.frames.timestamp.type";
+    public static final String ARCHIVE_DIR = "archive.dir";
+    public static final String ARCHIVE_DIALECT = "archive.dialect";
+    public static final String STATE_DIR = "state.dir";
+    public static final String RECORDING_IDLE_TIMEOUT_MS = "recording.idle.timeout.ms";
+    public static final String RECORDING_IDLE_CHECK_INTERVAL_MS = "recording.idle.check.interval.ms";
+    public static final String PROCESSING_GUARANTEE = "processing.guarantee";
+    public static final String MAX_MESSAGE_BYTES = "max.message.bytes";
+
+    /** Keys validated here; of these only the Streams ones are also handed to Kafka Streams. */
+    private static final Set<String> OWN_KEYS = Set.of(BOOTSTRAP_SERVERS, APPLICATION_ID, TOPIC_FRAMES,
+            TOPIC_DEAD_LETTERS, TOPIC_SEALED, TOPIC_PARTITIONS, TOPIC_REPLICATION_FACTOR,
+            TOPIC_FRAMES_TIMESTAMP_TYPE, ARCHIVE_DIR, ARCHIVE_DIALECT, STATE_DIR, RECORDING_IDLE_TIMEOUT_MS,
+            RECORDING_IDLE_CHECK_INTERVAL_MS, PROCESSING_GUARANTEE, MAX_MESSAGE_BYTES);
+    /** Namespaces that belong to this application only: an unknown key there is a typo, not a Kafka setting. */
+    private static final List<String> OWN_NAMESPACES = List.of("archive.", "recording.");
+
+    /**
+     * Built-in defaults; {@code config/application.properties} in the repository documents the same
+     * values (a test keeps the two equal).
+     */
+    static final Map<String, String> DEFAULTS;
+
+    static {
+        Map<String, String> d = new LinkedHashMap<>();
+        d.put(BOOTSTRAP_SERVERS, "127.0.0.1:9092");
+        d.put(APPLICATION_ID, "itar-ingest");
+        d.put(TOPIC_FRAMES, "vehicle-frames");
+        d.put(TOPIC_DEAD_LETTERS, "vehicle-frames-dlq");
+        d.put(TOPIC_SEALED, "recordings-sealed");
+        d.put(TOPIC_PARTITIONS, "6");
+        d.put(TOPIC_REPLICATION_FACTOR, "-1");
+        d.put(TOPIC_FRAMES_TIMESTAMP_TYPE, "LogAppendTime");
+        d.put(ARCHIVE_DIR, "./archives");
+        d.put(ARCHIVE_DIALECT, "pr68");
+        d.put(STATE_DIR, "./state");
+        d.put(RECORDING_IDLE_TIMEOUT_MS, "60000");
+        d.put(RECORDING_IDLE_CHECK_INTERVAL_MS, "5000");
+        d.put(PROCESSING_GUARANTEE, "exactly_once_v2");
+        d.put(MAX_MESSAGE_BYTES, "16777216");
+        d.put("producer.max.request.size", "${max.message.bytes}");
+        d.put("producer.buffer.memory", "67108864");
+        d.put("producer.transaction.timeout.ms", "300000");
+        d.put("consumer.max.partition.fetch.bytes", "${max.message.bytes}");
+        d.put("consumer.fetch.max.bytes", "67108864");
+        d.put("consumer.max.poll.interval.ms", "600000");
+        d.put("topic.max.message.bytes", "${max.message.bytes}");
+        DEFAULTS = Collections.unmodifiableMap(d);
+    }
+
+    private static final Pattern TOPIC_NAME = Pattern.compile("[A-Za-z0-9._-]{1,249}");
+    private static final Pattern APPLICATION_ID_SYNTAX = Pattern.compile("[A-Za-z0-9._-]{1,200}");
+    private static final Pattern REFERENCE = Pattern.compile("\\$\\{([A-Za-z0-9._-]+)}");
+    private static final Pattern SECRET_KEY = Pattern.compile("(?i).*(password|secret|jaas|token|credential).*");
+
+    /** Resolved values, sorted by key. */
+    private final SortedMap<String, String> values;
+    /** Values before {@code ${...}} resolution, so {@link #with} re-resolves references. */
+    private final Map<String, String> raw;
+    /** Where each value came from ("default", "file …", "environment ITAR_…"), for error messages and logs. */
+    private final Map<String, String> origins;
+
+    private final String bootstrapServers;
+    private final String applicationId;
+    private final String framesTopic;
+    private final String deadLetterTopic;
+    private final String sealedTopic;
+    private final int topicPartitions;
+    private final short topicReplicationFactor;
+    private final String framesTimestampType;
+    private final Path archiveDir;
+    private final RootDialect archiveDialect;
+    private final Path stateDir;
+    private final Duration recordingIdleTimeout;
+    private final Duration idleCheckInterval;
+    private final String processingGuarantee;
+    private final int maxMessageBytes;
+
+    private IngestConfig(Map<String, String> raw, Map<String, String> origins) {
+        this.origins = Map.copyOf(origins);
+        this.raw = Map.copyOf(raw);
+        this.values = Collections.unmodifiableSortedMap(resolveReferences(raw));
+        for (String key : values.keySet()) {
+            for (String ns : OWN_NAMESPACES) {
+                if (key.startsWith(ns) && !OWN_KEYS.contains(key)) {
+                    throw new IngestConfigException(key, "unknown configuration key '" + key + "' (from "
+                            + origin(key) + "); keys under '" + ns + "' are: " + ownKeysUnder(ns));
+                }
+            }
+        }
+        bootstrapServers = nonBlank(BOOTSTRAP_SERVERS);
+        applicationId = matching(APPLICATION_ID, APPLICATION_ID_SYNTAX, "letters, digits, '.', '_', '-'");
+        framesTopic = matching(TOPIC_FRAMES, TOPIC_NAME, "a Kafka topic name: 1-249 letters, digits, '.', '_', '-'");
+        deadLetterTopic = matching(TOPIC_DEAD_LETTERS, TOPIC_NAME, "a Kafka topic name: 1-249 letters, digits, '.', '_', '-'");
+        sealedTopic = matching(TOPIC_SEALED, TOPIC_NAME, "a Kafka topic name: 1-249 letters, digits, '.', '_', '-'");
+        if (framesTopic.equals(deadLetterTopic) || framesTopic.equals(sealedTopic) || deadLetterTopic.equals(sealedTopic)) {
+            throw new IngestConfigException(TOPIC_FRAMES, "topics must differ: " + TOPIC_FRAMES + "=" + framesTopic
+                    + ", " + TOPIC_DEAD_LETTERS + "=" + deadLetterTopic + ", " + TOPIC_SEALED + "=" + sealedTopic);
+        }
+        topicPartitions = (int) longIn(TOPIC_PARTITIONS, 1, 100_000);
+        long rf = longIn(TOPIC_REPLICATION_FACTOR, -1, Short.MAX_VALUE);
+        if (rf == 0) {
+            throw new IngestConfigException(TOPIC_REPLICATION_FACTOR, invalid(TOPIC_REPLICATION_FACTOR,
+                    "a replication factor ≥ 1, or -1 for the broker's default"));
+        }
+        topicReplicationFactor = (short) rf;
+        framesTimestampType = oneOf(TOPIC_FRAMES_TIMESTAMP_TYPE, List.of("LogAppendTime", "CreateTime"));
+        archiveDir = path(ARCHIVE_DIR);
+        try {
+            archiveDialect = RootDialect.fromCliName(nonBlank(ARCHIVE_DIALECT));
+        } catch (IllegalArgumentException e) {
+            throw new IngestConfigException(ARCHIVE_DIALECT, invalid(ARCHIVE_DIALECT, e.getMessage()));
+        }
+        stateDir = path(STATE_DIR);
+        recordingIdleTimeout = Duration.ofMillis(longIn(RECORDING_IDLE_TIMEOUT_MS, 1, Long.MAX_VALUE / 4));
+        idleCheckInterval = Duration.ofMillis(longIn(RECORDING_IDLE_CHECK_INTERVAL_MS, 1, Long.MAX_VALUE / 4));
+        processingGuarantee = oneOf(PROCESSING_GUARANTEE,
+                List.of(StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE));
+        maxMessageBytes = (int) longIn(MAX_MESSAGE_BYTES, 1024, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Loads the configuration.
+     *
+     * @param file a properties file, or {@code null} for built-in defaults only; a named file must exist
+     * @param env  the environment (pass {@code System.getenv()}; tests pass a map)
+     */
+    public static IngestConfig load(Path file, Map<String, String> env) {
+        Map<String, String> raw = new LinkedHashMap<>(DEFAULTS);
+        Map<String, String> origins = new LinkedHashMap<>();
+        DEFAULTS.keySet().forEach(k -> origins.put(k, "built-in default"));
+        if (file != null) {
+            Properties props = readProperties(file);
+            for (String key : new TreeMap<>(toStringMap(props)).keySet()) {
+                raw.put(key, props.getProperty(key).trim());
+                origins.put(key, "file " + file);
+            }
+        }
+        // Environment overrides: first the keys we know of (so ITAR_TOPIC_DEAD_LETTERS finds topic.dead.letters),
+        // then every other ITAR_ variable as lower-case dotted key.
+        Map<String, String> byEnvName = new TreeMap<>();
+        for (String key : raw.keySet()) {
+            byEnvName.put(envName(key), key);
+        }
+        for (Map.Entry<String, String> e : new TreeMap<>(env).entrySet()) {
+            String name = e.getKey();
+            if (!name.startsWith(ENV_PREFIX) || name.length() == ENV_PREFIX.length()
+                    || e.getValue() == null || e.getValue().isEmpty()) {
+                continue;
+            }
+            String key = byEnvName.getOrDefault(name,
+                    name.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.'));
+            raw.put(key, e.getValue().trim());
+            origins.put(key, "environment " + name);
+        }
+        return new IngestConfig(raw, origins);
+    }
+
+    /** Built-in defaults overlaid with {@code overrides} (no file, no environment); for tests and embedding. */
+    public static IngestConfig of(Map<String, String> overrides) {
+        Map<String, String> raw = new LinkedHashMap<>(DEFAULTS);
+        Map<String, String> origins = new LinkedHashMap<>();
+        DEFAULTS.keySet().forEach(k -> origins.put(k, "built-in default"));
+        new TreeMap<>(overrides).forEach((k, v) -> {
+            raw.put(k, v);
+            origins.put(k, "override");
+        });
+        return new IngestConfig(raw, origins);
+    }
+
+    /** This configuration with one more key set (validated again). */
+    public IngestConfig with(String key, String value) {
+        Map<String, String> r = new LinkedHashMap<>(raw);
+        Map<String, String> o = new LinkedHashMap<>(origins);
+        r.put(key, value);
+        o.put(key, "override");
+        return new IngestConfig(r, o);
+    }
+
+    /** The environment variable that overrides {@code key}: {@code ITAR_} + upper case, dots as underscores. */
+    public static String envName(String key) {
+        return ENV_PREFIX + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    public String applicationId() {
+        return applicationId;
+    }
+
+    public String framesTopic() {
+        return framesTopic;
+    }
+
+    public String deadLetterTopic() {
+        return deadLetterTopic;
+    }
+
+    public String sealedTopic() {
+        return sealedTopic;
+    }
+
+    public int topicPartitions() {
+        return topicPartitions;
+    }
+
+    /** Replication factor for the topics this application creates; -1 = the broker's default. */
+    public short topicReplicationFactor() {
+        return topicReplicationFactor;
+    }
+
+    /** {@code message.timestamp.type} for the frames topic when this application creates it. */
+    public String framesTimestampType() {
+        return framesTimestampType;
+    }
+
+    public Path archiveDir() {
+        return archiveDir;
+    }
+
+    public RootDialect archiveDialect() {
+        return archiveDialect;
+    }
+
+    public Path stateDir() {
+        return stateDir;
+    }
+
+    public Duration recordingIdleTimeout() {
+        return recordingIdleTimeout;
+    }
+
+    /** How often the wall-clock punctuator looks for idle recordings. */
+    public Duration idleCheckInterval() {
+        return idleCheckInterval;
+    }
+
+    public String processingGuarantee() {
+        return processingGuarantee;
+    }
+
+    /** Largest record (topic {@code max.message.bytes}) of every topic this application creates or writes. */
+    public int maxMessageBytes() {
+        return maxMessageBytes;
+    }
+
+    /** Every resolved value, sorted by key (secrets included: do not log this; see {@link #describe()}). */
+    public SortedMap<String, String> values() {
+        return values;
+    }
+
+    /** Where the value of {@code key} came from, e.g. "environment ITAR_STATE_DIR". */
+    public String origin(String key) {
+        return origins.getOrDefault(key, "unknown");
+    }
+
+    /** Properties for {@code new KafkaStreams(...)}: our Streams keys plus every key that is not ours. */
+    public Properties streamsProperties() {
+        Properties p = new Properties();
+        values.forEach((k, v) -> {
+            if (!OWN_KEYS.contains(k)) {
+                p.put(k, v);
+            }
+        });
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, processingGuarantee);
+        p.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class.getName());
+        p.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class.getName());
+        return p;
+    }
+
+    /**
+     * Properties for an admin client (topic creation): bootstrap servers, the un-prefixed client settings
+     * (security, SASL, SSL, ...) that an admin client understands, and {@code admin.*} with the prefix removed.
+     */
+    public Map<String, Object> adminProperties() {
+        Set<String> adminKeys = AdminClientConfig.configNames();
+        Map<String, Object> p = new TreeMap<>();
+        values.forEach((k, v) -> {
+            if (!OWN_KEYS.contains(k) && adminKeys.contains(k)) {
+                p.put(k, v);
+            }
+        });
+        values.forEach((k, v) -> {
+            if (k.startsWith(StreamsConfig.ADMIN_CLIENT_PREFIX)) {
+                p.put(k.substring(StreamsConfig.ADMIN_CLIENT_PREFIX.length()), v);
+            }
+        });
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        return p;
+    }
+
+    /** One line per key with its origin, secrets masked; for the startup log. */
+    public String describe() {
+        StringBuilder sb = new StringBuilder();
+        values.forEach((k, v) -> sb.append("  ").append(k).append(" = ")
+                .append(SECRET_KEY.matcher(k).matches() ? "********" : v)
+                .append("    (").append(origin(k)).append(")\n"));
+        return sb.toString();
+    }
+
+    private static Properties readProperties(Path file) {
+        Properties props = new Properties();
+        try (InputStream in = Files.newInputStream(file)) {
+            props.load(in);
+        } catch (NoSuchFileException e) {
+            throw new IngestConfigException("config", "configuration file " + file + " does not exist");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read configuration file " + file + ": " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new IngestConfigException("config", "configuration file " + file + " is not a valid properties file: "
+                    + e.getMessage());
+        }
+        return props;
+    }
+
+    private static Map<String, String> toStringMap(Properties props) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (String name : props.stringPropertyNames()) {
+            m.put(name, props.getProperty(name));
+        }
+        return m;
+    }
+
+    /** Replaces {@code ${key}} references by the referenced values (references may chain; cycles are an error). */
+    private SortedMap<String, String> resolveReferences(Map<String, String> raw) {
+        SortedMap<String, String> out = new TreeMap<>();
+        for (String key : raw.keySet()) {
+            out.put(key, resolve(key, raw, new java.util.ArrayList<>()));
+        }
+        return out;
+    }
+
+    private String resolve(String key, Map<String, String> raw, List<String> path) {
+        if (path.contains(key)) {
+            path.add(key);
+            throw new IngestConfigException(path.get(0), "configuration references form a cycle: "
+                    + String.join(" -> ", path));
+        }
+        path.add(key);
+        String value = raw.get(key);
+        Matcher m = REFERENCE.matcher(value);
+        StringBuilder sb = new StringBuilder();
+        while (m.find()) {
+            String ref = m.group(1);
+            if (!raw.containsKey(ref)) {
+                throw new IngestConfigException(key, "'" + key + "' (from " + origin(key) + ") refers to ${"
+                        + ref + "}, which is not set");
+            }
+            m.appendReplacement(sb, Matcher.quoteReplacement(resolve(ref, raw, path)));
+        }
+        m.appendTail(sb);
+        path.remove(path.size() - 1);
+        return sb.toString();
+    }
+
+    private String invalid(String key, String expected) {
+        return "invalid value '" + values.get(key) + "' for '" + key + "' (from " + origin(key) + "): expected "
+                + expected;
+    }
+
+    private String nonBlank(String key) {
+        String v = values.get(key);
+        if (v == null || v.isBlank()) {
+            throw new IngestConfigException(key, "'" + key + "' (from " + origin(key) + ") must not be empty");
+        }
+        return v;
+    }
+
+    private String matching(String key, Pattern syntax, String expected) {
+        String v = nonBlank(key);
+        if (!syntax.matcher(v).matches()) {
+            throw new IngestConfigException(key, invalid(key, expected));
+        }
+        return v;
+    }
+
+    private String oneOf(String key, List<String> allowed) {
+        String v = nonBlank(key);
+        if (!allowed.contains(v)) {
+            throw new IngestConfigException(key, invalid(key, "one of " + allowed));
+        }
+        return v;
+    }
+
+    private long longIn(String key, long min, long max) {
+        String v = nonBlank(key);
+        long n;
+        try {
+            n = Long.parseLong(v.replace("_", ""));
+        } catch (NumberFormatException e) {
+            throw new IngestConfigException(key, invalid(key, "an integer in [" + min + ", " + max + "]"));
+        }
+        if (n < min || n > max) {
+            throw new IngestConfigException(key, invalid(key, "an integer in [" + min + ", " + max + "]"));
+        }
+        return n;
+    }
+
+    private Path path(String key) {
+        String v = nonBlank(key);
+        try {
+            return Path.of(v);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new IngestConfigException(key, invalid(key, "a file system path (" + e.getReason() + ")"));
+        }
+    }
+
+    private static String ownKeysUnder(String ns) {
+        return String.join(", ", OWN_KEYS.stream().filter(k -> k.startsWith(ns)).sorted().toList());
+    }
+
+    @Override
+    public String toString() {
+        return "IngestConfig[application.id=" + applicationId + ", bootstrap.servers=" + bootstrapServers
+                + ", topic.frames=" + framesTopic + ", archive.dir=" + archiveDir + "]";
+    }
+}

@@ -1,0 +1,164 @@
+package dev.itar.ingest;
+
+import dev.itar.archive.RootDialect;
+
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class IngestConfigTest {
+
+    @Test
+    void defaultsAreTheDocumentedOnes() {
+        IngestConfig c = IngestConfig.load(null, Map.of());
+        assertThat(c.bootstrapServers()).isEqualTo("127.0.0.1:9092");
+        assertThat(c.applicationId()).isEqualTo("itar-ingest");
+        assertThat(c.framesTopic()).isEqualTo("vehicle-frames");
+        assertThat(c.deadLetterTopic()).isEqualTo("vehicle-frames-dlq");
+        assertThat(c.sealedTopic()).isEqualTo("recordings-sealed");
+        assertThat(c.archiveDir()).isEqualTo(Path.of("./archives"));
+        assertThat(c.stateDir()).isEqualTo(Path.of("./state"));
+        assertThat(c.recordingIdleTimeout()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(c.archiveDialect()).isEqualTo(RootDialect.PR68);
+        assertThat(c.topicPartitions()).isEqualTo(6);
+        assertThat(c.processingGuarantee()).isEqualTo("exactly_once_v2");
+        assertThat(c.maxMessageBytes()).isEqualTo(16777216);
+    }
+
+    @Test
+    void repositoryFileStatesExactlyTheBuiltInDefaults() throws IOException {
+        Path file = Path.of("config", "application.properties");
+        Properties p = new Properties();
+        try (var in = Files.newInputStream(file)) {
+            p.load(in);
+        }
+        Map<String, String> fromFile = new java.util.TreeMap<>();
+        p.stringPropertyNames().forEach(k -> fromFile.put(k, p.getProperty(k)));
+        assertThat(fromFile).isEqualTo(new java.util.TreeMap<>(IngestConfig.DEFAULTS));
+        assertThat(IngestConfig.load(file, Map.of()).values()).isEqualTo(IngestConfig.load(null, Map.of()).values());
+    }
+
+    @Test
+    void environmentOverridesFileAndDefaults(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("app.properties");
+        Files.writeString(file, "bootstrap.servers=file:1\narchive.dir=/from/file\nnum.stream.threads=2\n");
+        IngestConfig c = IngestConfig.load(file, Map.of(
+                "ITAR_BOOTSTRAP_SERVERS", "env:9093",
+                "ITAR_STATE_DIR", "/var/lib/itar/state",
+                "ITAR_APPLICATION_ID", "ingest-b",
+                "ITAR_RECORDING_IDLE_TIMEOUT_MS", "1500",
+                "ITAR_TOPIC_DEAD_LETTERS", "dlq",
+                "ITAR_ARCHIVE_DIALECT", "ncore20-zlib",
+                "PATH", "/usr/bin",
+                "ITAR_EMPTY", ""));
+        assertThat(c.bootstrapServers()).isEqualTo("env:9093");
+        assertThat(c.origin("bootstrap.servers")).isEqualTo("environment ITAR_BOOTSTRAP_SERVERS");
+        assertThat(c.archiveDir()).isEqualTo(Path.of("/from/file"));
+        assertThat(c.origin("archive.dir")).isEqualTo("file " + file);
+        assertThat(c.stateDir()).isEqualTo(Path.of("/var/lib/itar/state"));
+        assertThat(c.applicationId()).isEqualTo("ingest-b");
+        assertThat(c.recordingIdleTimeout()).isEqualTo(Duration.ofMillis(1500));
+        assertThat(c.deadLetterTopic()).isEqualTo("dlq");
+        assertThat(c.archiveDialect()).isEqualTo(RootDialect.NCORE20_ZLIB);
+        assertThat(c.values()).doesNotContainKeys("path", "empty");
+
+        Properties streams = c.streamsProperties();
+        assertThat(streams.getProperty(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG)).isEqualTo("env:9093");
+        assertThat(streams.getProperty(StreamsConfig.APPLICATION_ID_CONFIG)).isEqualTo("ingest-b");
+        assertThat(streams.getProperty(StreamsConfig.STATE_DIR_CONFIG)).isEqualTo("/var/lib/itar/state");
+        assertThat(streams.getProperty("num.stream.threads")).isEqualTo("2");
+        assertThat(streams).doesNotContainKeys("archive.dir", "topic.frames", "recording.idle.timeout.ms");
+    }
+
+    @Test
+    void envOnlyKafkaSettingsPassThroughToStreamsAndAdmin() {
+        IngestConfig c = IngestConfig.load(null, Map.of(
+                "ITAR_SECURITY_PROTOCOL", "SASL_SSL",
+                "ITAR_SASL_MECHANISM", "PLAIN",
+                "ITAR_SASL_JAAS_CONFIG", "org.apache.kafka.common.security.plain.PlainLoginModule required;",
+                "ITAR_PRODUCER_LINGER_MS", "5"));
+        Properties streams = c.streamsProperties();
+        assertThat(streams.getProperty("security.protocol")).isEqualTo("SASL_SSL");
+        assertThat(streams.getProperty("sasl.mechanism")).isEqualTo("PLAIN");
+        assertThat(streams.getProperty("sasl.jaas.config")).startsWith("org.apache.kafka");
+        assertThat(streams.getProperty("producer.linger.ms")).isEqualTo("5");
+        assertThat(c.adminProperties()).containsEntry("security.protocol", "SASL_SSL")
+                .containsEntry("sasl.mechanism", "PLAIN")
+                .containsEntry("bootstrap.servers", "127.0.0.1:9092")
+                .doesNotContainKey("producer.linger.ms");
+        assertThat(c.describe()).contains("sasl.jaas.config = ********").doesNotContain("PlainLoginModule");
+    }
+
+    @Test
+    void clientSizeLimitsFollowMaxMessageBytes() {
+        IngestConfig c = IngestConfig.load(null, Map.of("ITAR_MAX_MESSAGE_BYTES", "33554432"));
+        Properties streams = c.streamsProperties();
+        assertThat(streams.getProperty("producer.max.request.size")).isEqualTo("33554432");
+        assertThat(streams.getProperty("consumer.max.partition.fetch.bytes")).isEqualTo("33554432");
+        assertThat(streams.getProperty(StreamsConfig.topicPrefix("max.message.bytes"))).isEqualTo("33554432");
+        assertThat(c.with("max.message.bytes", "2048").streamsProperties().getProperty("producer.max.request.size"))
+                .isEqualTo("2048");
+    }
+
+    @Test
+    void invalidValuesNameTheKeyAndTheirOrigin() {
+        assertThatThrownBy(() -> IngestConfig.load(null, Map.of("ITAR_RECORDING_IDLE_TIMEOUT_MS", "soon")))
+                .isInstanceOf(IngestConfigException.class)
+                .hasMessageContaining("recording.idle.timeout.ms")
+                .hasMessageContaining("ITAR_RECORDING_IDLE_TIMEOUT_MS")
+                .hasMessageContaining("'soon'");
+        assertThatThrownBy(() -> IngestConfig.load(null, Map.of("ITAR_TOPIC_PARTITIONS", "0")))
+                .hasMessageContaining("topic.partitions").hasMessageContaining("[1, 100000]");
+        assertThatThrownBy(() -> IngestConfig.load(null, Map.of("ITAR_ARCHIVE_DIALECT", "zip")))
+                .hasMessageContaining("archive.dialect").hasMessageContaining("pr68");
+        assertThatThrownBy(() -> IngestConfig.load(null, Map.of("ITAR_PROCESSING_GUARANTEE", "exactly_once")))
+                .hasMessageContaining("processing.guarantee").hasMessageContaining("exactly_once_v2");
+        assertThatThrownBy(() -> IngestConfig.load(null, Map.of("ITAR_TOPIC_FRAMES", "bad topic")))
+                .hasMessageContaining("topic.frames");
+        assertThatThrownBy(() -> IngestConfig.load(null, Map.of("ITAR_TOPIC_SEALED", "vehicle-frames")))
+                .hasMessageContaining("topics must differ");
+        assertThatThrownBy(() -> IngestConfig.load(null, Map.of("ITAR_BOOTSTRAP_SERVERS", " ")))
+                .hasMessageContaining("bootstrap.servers").hasMessageContaining("must not be empty");
+        assertThatThrownBy(() -> IngestConfig.of(Map.of("max.message.bytes", "12")))
+                .satisfies(e -> assertThat(((IngestConfigException) e).key()).isEqualTo("max.message.bytes"));
+    }
+
+    @Test
+    void unknownKeysInOurNamespacesAreTypos(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("app.properties");
+        Files.writeString(file, "recording.idle.timeout=100\n");
+        assertThatThrownBy(() -> IngestConfig.load(file, Map.of()))
+                .isInstanceOf(IngestConfigException.class)
+                .hasMessageContaining("unknown configuration key 'recording.idle.timeout'")
+                .hasMessageContaining("recording.idle.timeout.ms")
+                .hasMessageContaining(file.toString());
+    }
+
+    @Test
+    void missingFileAndBrokenReferencesAreReported(@TempDir Path dir) throws IOException {
+        assertThatThrownBy(() -> IngestConfig.load(dir.resolve("nope.properties"), Map.of()))
+                .hasMessageContaining("nope.properties").hasMessageContaining("does not exist");
+        Path file = dir.resolve("app.properties");
+        Files.writeString(file, "producer.max.request.size=${max.request}\n");
+        assertThatThrownBy(() -> IngestConfig.load(file, Map.of()))
+                .hasMessageContaining("producer.max.request.size").hasMessageContaining("${max.request}");
+        Files.writeString(file, "a.b=${c.d}\nc.d=${a.b}\n");
+        assertThatThrownBy(() -> IngestConfig.load(file, Map.of())).hasMessageContaining("cycle");
+    }
+
+    @Test
+    void envNameIsUpperCaseWithUnderscores() {
+        assertThat(IngestConfig.envName("recording.idle.timeout.ms")).isEqualTo("ITAR_RECORDING_IDLE_TIMEOUT_MS");
+        assertThat(IngestConfig.envName("topic.dead.letters")).isEqualTo("ITAR_TOPIC_DEAD_LETTERS");
+    }
+}
