@@ -1,0 +1,228 @@
+package dev.itar.ncore;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.itar.zarr.ArrayMetadata;
+import dev.itar.zarr.ChunkKeys;
+import dev.itar.zarr.CodecPipeline;
+import dev.itar.zarr.DataType;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+
+/**
+ * Encodes one sensor frame into ncore v4 zarr chunks (compressed here, at ingest time) plus the
+ * {@link FrameEntry} needed to render the frame's metadata when the sequence is sealed.
+ *
+ * <p>Layout (ncore PR #68 {@code components.py}, see /work/notes/ncore-facts.md): under
+ * {@code <component>/<sensor>/frames/<t1>}: {@code generic_data} (attributes = per-frame meta, one array per
+ * generic data entry), camera {@code image} (0-d {@code S<len>}, uncompressed, attribute {@code format}); ray
+ * bundle sensors {@code ray_bundle/{direction,timestamp_us[,model_element]}},
+ * {@code ray_bundle_returns/{distance_m[,intensity]}} chunked one return per chunk, and
+ * {@code ray_bundle_returns_valid_mask_packed} ({@code np.packbits} of the non-NaN distance mask).
+ *
+ * <p>Like zarr-python 3 (default {@code write_empty_chunks=False}) a numeric chunk equal to the fill value 0 is
+ * not stored; we skip only chunks whose bytes are all zero, so a skipped chunk reads back bit-exactly.
+ *
+ * <p>Stateless and thread-safe. Bad arguments are {@link IllegalArgumentException}s naming the frame.
+ */
+public final class FrameEncoder {
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    /** A camera frame: the encoded image is stored as is. */
+    public EncodedFrame camera(String sensor, long t0, long t1, String format, byte[] image, ObjectNode frameMeta,
+                               SortedMap<String, GenericArray> data) {
+        FrameBuilder f = new FrameBuilder("cameras", sensor, t0, t1, frameMeta, data);
+        if (format == null || format.isEmpty()) {
+            throw f.bad("image format must not be empty");
+        }
+        if (image == null || image.length == 0) {
+            throw f.bad("image must not be empty");
+        }
+        ObjectNode attrs = NODES.objectNode().put("format", format);
+        f.array("image", attrs, DataType.bytes(image.length), new long[0], new long[0], false, image);
+        return f.build();
+    }
+
+    /**
+     * A lidar frame of {@code n} rays and {@code r} returns per ray. Arrays little-endian: direction float32
+     * [n,3], timestampUs uint64 [n], distanceM and intensity float32 [r,n] (NaN = absent return, in both at the
+     * same places), modelElement uint16 [n,2] or null.
+     */
+    public EncodedFrame lidar(String sensor, long t0, long t1, int n, int r, byte[] direction, byte[] timestampUs,
+                              byte[] distanceM, byte[] intensity, byte[] modelElementOrNull, ObjectNode frameMeta,
+                              SortedMap<String, GenericArray> data) {
+        FrameBuilder f = new FrameBuilder("lidars", sensor, t0, t1, frameMeta, data);
+        checkCounts(f, n, r);
+        checkLength(f, "intensity", intensity, (long) r * n * 4);
+        if (modelElementOrNull != null) {
+            checkLength(f, "model_element", modelElementOrNull, (long) n * 2 * 2);
+        }
+        rayBundle(f, n, r, direction, timestampUs, modelElementOrNull, distanceM, intensity);
+        return f.build();
+    }
+
+    /** A radar frame: as {@link #lidar} without intensity and model elements. */
+    public EncodedFrame radar(String sensor, long t0, long t1, int n, int r, byte[] direction, byte[] timestampUs,
+                              byte[] distanceM, ObjectNode frameMeta, SortedMap<String, GenericArray> data) {
+        FrameBuilder f = new FrameBuilder("radars", sensor, t0, t1, frameMeta, data);
+        checkCounts(f, n, r);
+        rayBundle(f, n, r, direction, timestampUs, null, distanceM, null);
+        return f.build();
+    }
+
+    private static void checkCounts(FrameBuilder f, int n, int r) {
+        if (n < 0) {
+            throw f.bad("ray count n must be >= 0, got " + n);
+        }
+        if (r < 1) {
+            throw f.bad("return count r must be >= 1, got " + r);
+        }
+    }
+
+    private static void checkLength(FrameBuilder f, String name, byte[] b, long expected) {
+        if (b == null) {
+            throw f.bad(name + " is missing");
+        }
+        if (b.length != expected) {
+            throw f.bad(name + " has " + b.length + " bytes, expected " + expected);
+        }
+    }
+
+    private static void rayBundle(FrameBuilder f, int n, int r, byte[] direction, byte[] timestampUs,
+                                  byte[] modelElement, byte[] distanceM, byte[] intensity) {
+        checkLength(f, "direction", direction, (long) n * 3 * 4);
+        checkLength(f, "timestamp_us", timestampUs, (long) n * 8);
+        checkLength(f, "distance_m", distanceM, (long) r * n * 4);
+        byte[] validPacked = packValidMask(f, distanceM, intensity, r, n);
+
+        f.group("ray_bundle", NODES.objectNode().put("n_rays", n));
+        f.array("ray_bundle/direction", null, DataType.FLOAT32, new long[] {n, 3}, new long[] {n, 3}, true,
+                direction);
+        f.array("ray_bundle/timestamp_us", null, DataType.UINT64, new long[] {n}, new long[] {n}, true, timestampUs);
+        if (modelElement != null) {
+            f.array("ray_bundle/model_element", null, DataType.UINT16, new long[] {n, 2}, new long[] {n, 2}, true,
+                    modelElement);
+        }
+        f.group("ray_bundle_returns", NODES.objectNode().put("n_returns", r));
+        // ncore chunks per-return data along returns: chunk shape (1, N)
+        f.array("ray_bundle_returns/distance_m", null, DataType.FLOAT32, new long[] {r, n}, new long[] {1, n}, true,
+                distanceM);
+        if (intensity != null) {
+            f.array("ray_bundle_returns/intensity", null, DataType.FLOAT32, new long[] {r, n}, new long[] {1, n},
+                    true, intensity);
+        }
+        ObjectNode maskAttrs = NODES.objectNode().put("n_returns", r).put("n_rays", n);
+        long packedLen = validPacked.length;
+        f.array("ray_bundle_returns_valid_mask_packed", maskAttrs, DataType.UINT8, new long[] {packedLen},
+                new long[] {packedLen}, true, validPacked);
+    }
+
+    /**
+     * {@code np.packbits(~np.isnan(distance_m))}: the [r, n] valid mask flattened in C order (return-major),
+     * eight entries per byte, first entry in the most significant bit, the last byte padded with zeros.
+     * Intensity, when present, must be NaN exactly where distance is (ncore asserts consistent masks).
+     */
+    static byte[] packValidMask(FrameBuilder f, byte[] distanceM, byte[] intensityOrNull, int r, int n) {
+        int count = Math.multiplyExact(r, n);
+        byte[] packed = new byte[(count + 7) / 8];
+        ByteBuffer d = ByteBuffer.wrap(distanceM).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer in = intensityOrNull == null ? null : ByteBuffer.wrap(intensityOrNull).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < count; i++) {
+            boolean absent = Float.isNaN(d.getFloat(i * 4));
+            if (in != null && Float.isNaN(in.getFloat(i * 4)) != absent) {
+                throw f.bad("intensity and distance_m disagree on absent returns (NaN) at return " + (i / n)
+                        + ", ray " + (i % n));
+            }
+            if (!absent) {
+                packed[i >>> 3] |= (byte) (0x80 >>> (i & 7));
+            }
+        }
+        return packed;
+    }
+
+    /** Collects the nodes and chunks of one frame. */
+    static final class FrameBuilder {
+        private final String component;
+        private final String sensor;
+        private final long t0;
+        private final long t1;
+        private final String framePath;
+        private final List<FrameNode> nodes = new ArrayList<>();
+        private final List<Chunk> chunks = new ArrayList<>();
+
+        FrameBuilder(String component, String sensor, long t0, long t1, ObjectNode frameMeta,
+                     SortedMap<String, GenericArray> data) {
+            this.component = component;
+            this.sensor = SensorNames.check(sensor);
+            this.t0 = t0;
+            this.t1 = t1;
+            this.framePath = component + "/" + sensor + "/frames/" + t1;
+            if (t0 < 0 || t1 < t0) {
+                throw bad("need 0 <= t0 <= t1, got t0=" + t0);
+            }
+            group("", null);
+            group("generic_data", frameMeta == null ? null : frameMeta.deepCopy());
+            if (data != null) {
+                for (Map.Entry<String, GenericArray> e : data.entrySet()) {
+                    String name = e.getKey();
+                    if (name == null || !name.matches("[A-Za-z0-9_.-]{1,128}") || name.startsWith(".")
+                            || name.startsWith("__")) {
+                        throw bad("bad generic data name \"" + name + "\"; expected [A-Za-z0-9_.-]{1,128}, not starting"
+                                + " with . or __");
+                    }
+                    GenericArray a = e.getValue();
+                    long[] chunkShape = a.shape().clone();
+                    // ncore stores generic data unchunked (chunks = shape); zarr needs chunk lengths >= 1
+                    for (int i = 0; i < chunkShape.length; i++) {
+                        chunkShape[i] = Math.max(1, chunkShape[i]);
+                    }
+                    array("generic_data/" + name, null, Dtypes.numeric(a.dtype()), a.shape(), chunkShape, true,
+                            a.bytes());
+                }
+            }
+        }
+
+        IllegalArgumentException bad(String what) {
+            return new IllegalArgumentException(component + " frame " + sensor + " t1=" + t1 + ": " + what);
+        }
+
+        void group(String path, ObjectNode attrs) {
+            nodes.add(FrameNode.group(path, attrs));
+        }
+
+        void array(String path, ObjectNode attrs, DataType type, long[] shape, long[] chunkShape,
+                   boolean compressed, byte[] raw) {
+            long[] cs = chunkShape.clone();
+            for (int i = 0; i < cs.length; i++) {
+                cs[i] = Math.max(1, cs[i]);
+            }
+            FrameNode node = FrameNode.array(path, attrs, Dtypes.spelling(type), shape, cs, compressed);
+            nodes.add(node);
+            ArrayMetadata md = NodeMetadata.array(node);
+            CodecPipeline pipeline = NodeMetadata.pipeline(md);
+            for (ChunkGrid.RawChunk c : ChunkGrid.split(raw, shape, cs, type.itemSize())) {
+                if (compressed && ChunkGrid.allZero(c.raw())) {
+                    continue; // zarr-python 3 does not write chunks equal to the fill value
+                }
+                String key = framePath + "/" + path + "/" + ChunkKeys.v3(c.index());
+                chunks.add(new Chunk(key, pipeline.encode(c.raw())));
+            }
+        }
+
+        EncodedFrame build() {
+            nodes.sort(Comparator.comparing(FrameNode::path));
+            chunks.sort(Comparator.comparing(Chunk::key));
+            long bytes = 0;
+            for (Chunk c : chunks) {
+                bytes += c.bytes().length;
+            }
+            FrameEntry entry = new FrameEntry(component, sensor, t0, t1, nodes, chunks.size(), bytes);
+            return new EncodedFrame(entry, chunks);
+        }
+    }
+}

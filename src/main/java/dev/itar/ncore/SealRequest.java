@@ -1,0 +1,65 @@
+package dev.itar.ncore;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.itar.archive.RootDialect;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * Everything {@link SequenceSealer} needs to write one recording's archive.
+ *
+ * @param archiveDir    directory of the archive and its sequence meta sidecar
+ * @param recordingId   names the files {@code <id>.ncore4.zarr.itar} and {@code <id>.json}
+ * @param header        sequence id, generic meta data and optional end time
+ * @param frames        every frame's entry (any order; sorted by component, sensor, t1 is expected)
+ * @param poses         dynamic pose samples (any order; sorted by source, target, t is expected)
+ * @param staticPoses   static poses (stored sorted by their key)
+ * @param intrinsics    sensor intrinsics
+ * @param chunks        every chunk of every frame, in strictly ascending key order (String order)
+ * @param dialect       how the consolidated root metadata is stored
+ * @param componentMeta optional sensor-level {@code generic_meta_data}, keyed {@code <component>/<instance>}
+ *                      (e.g. {@code cameras/cam0}); instances without an entry get {@code {}}
+ */
+public record SealRequest(Path archiveDir, String recordingId, SequenceHeader header, Iterator<FrameEntry> frames,
+                          Iterator<PoseSample> poses, List<StaticPose> staticPoses, List<Intrinsics> intrinsics,
+                          Iterator<Chunk> chunks, RootDialect dialect, SortedMap<String, ObjectNode> componentMeta) {
+    private static final Pattern RECORDING_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+
+    public SealRequest {
+        Objects.requireNonNull(archiveDir, "archiveDir");
+        Objects.requireNonNull(header, "header");
+        Objects.requireNonNull(frames, "frames");
+        Objects.requireNonNull(poses, "poses");
+        Objects.requireNonNull(chunks, "chunks");
+        Objects.requireNonNull(dialect, "dialect");
+        if (recordingId == null || !RECORDING_ID.matcher(recordingId).matches()) {
+            throw new IllegalArgumentException("bad recording id \"" + recordingId
+                    + "\"; expected ^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$");
+        }
+        staticPoses = List.copyOf(staticPoses == null ? List.of() : staticPoses);
+        intrinsics = List.copyOf(intrinsics == null ? List.of() : intrinsics);
+        componentMeta = componentMeta == null ? new TreeMap<>() : new TreeMap<>(componentMeta);
+    }
+
+    /** A request without sensor-level generic meta data (the wire format has none). */
+    public SealRequest(Path archiveDir, String recordingId, SequenceHeader header, Iterator<FrameEntry> frames,
+                       Iterator<PoseSample> poses, List<StaticPose> staticPoses, List<Intrinsics> intrinsics,
+                       Iterator<Chunk> chunks, RootDialect dialect) {
+        this(archiveDir, recordingId, header, frames, poses, staticPoses, intrinsics, chunks, dialect, null);
+    }
+
+    /** The archive file name: {@code <recording id>.ncore4.zarr.itar}. */
+    public String archiveFileName() {
+        return recordingId + ".ncore4.zarr.itar";
+    }
+
+    /** The sequence meta sidecar file name: {@code <recording id>.json}. */
+    public String sequenceMetaFileName() {
+        return recordingId + ".json";
+    }
+}
