@@ -106,6 +106,13 @@ public final class PyJson {
         return sb.toString().getBytes(StandardCharsets.US_ASCII);
     }
 
+    /** {@code json.dumps(value, indent=indent)}; keys in the maps' own order. */
+    public static byte[] dumps(Object value, int indent) {
+        StringBuilder sb = new StringBuilder();
+        write(sb, value, 0, indent);
+        return sb.toString().getBytes(StandardCharsets.US_ASCII);
+    }
+
     /** {@code json.dumps(value)} without indent: separators {@code ", "} and {@code ": "}. */
     public static byte[] dumpsCompact(Object value) {
         StringBuilder sb = new StringBuilder();
