@@ -190,7 +190,7 @@ final class CborScanner {
 
     private void valueAfterKey(int depth, int mapAt) throws InvalidRecordException {
         if (pos < in.length && (in[pos] & 0xFF) == 0xFF) {
-            throw bad("CBOR map at byte offset " + mapAt + " has a key without a value at byte offset " + pos);
+            throw bad("CBOR map at byte offset " + mapAt + " has a key without a value (a 'break' at byte offset " + pos + ")");
         }
         item(depth, false);
     }
