@@ -1,0 +1,55 @@
+package dev.itar.ncore;
+
+import dev.itar.archive.RootDialect;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+
+/** Shared test helpers: the reference archive and a way to rebuild a sequence from it. */
+final class NcoreFixtures {
+    static final Path FIXTURES = Path.of("/work/shared/fixtures/ncore-v2");
+    static final Path DRIVE_A = FIXTURES.resolve("drive-a.ncore4.zarr.itar");
+    static final Path DRIVE_A_SUMMARY = FIXTURES.resolve("drive-a.ncore4.zarr.summary.json");
+
+    private NcoreFixtures() {}
+
+    /** Everything read from an archive, re-encoded as ingest would have done it. */
+    record Sequence(SequenceHeader header, List<EncodedFrame> frames, List<PoseSample> poses,
+                    List<StaticPose> staticPoses, List<Intrinsics> intrinsics,
+                    java.util.SortedMap<String, com.fasterxml.jackson.databind.node.ObjectNode> componentMeta) {
+
+        List<Chunk> sortedChunks() {
+            List<Chunk> all = new ArrayList<>();
+            frames.forEach(f -> all.addAll(f.chunks()));
+            all.sort(Comparator.comparing(Chunk::key));
+            return all;
+        }
+
+        SealRequest request(Path dir, String id, RootDialect dialect) {
+            // sensor-level meta only for instances that exist (readers report poses/intrinsics too)
+            java.util.SortedMap<String, com.fasterxml.jackson.databind.node.ObjectNode> meta = new java.util.TreeMap<>(componentMeta);
+            return new SealRequest(dir, id, header, frames.stream().map(EncodedFrame::entry).iterator(),
+                    poses.iterator(), staticPoses, intrinsics, sortedChunks().iterator(), dialect, meta);
+        }
+    }
+
+    static Sequence read(Path archive) throws IOException {
+        FrameEncoder enc = new FrameEncoder();
+        try (SequenceReader r = SequenceReader.open(archive)) {
+            List<EncodedFrame> frames = new ArrayList<>();
+            Iterator<SensorFrameData> it = r.frames();
+            while (it.hasNext()) {
+                frames.add(it.next().encode(enc));
+            }
+            return new Sequence(r.header(), frames, r.poses(), r.staticPoses(), r.intrinsics(), r.componentMeta());
+        }
+    }
+
+    static byte[] bytes(Path p) throws IOException {
+        return Files.readAllBytes(p);
+    }
+}
