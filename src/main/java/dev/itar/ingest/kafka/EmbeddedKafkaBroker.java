@@ -382,6 +382,23 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             return this;
         }
 
+        // Package-private views for tests of argument parsing.
+        Path logDirOption() {
+            return logDir;
+        }
+
+        int portOption() {
+            return port;
+        }
+
+        int controllerPortOption() {
+            return controllerPort;
+        }
+
+        Map<String, String> propertiesOption() {
+            return Map.copyOf(properties);
+        }
+
         public EmbeddedKafkaBroker start() {
             EmbeddedKafkaBroker broker;
             try {
