@@ -132,6 +132,11 @@ final class Cbor {
         }
     }
 
+    /** A streaming parser over CBOR bytes. */
+    static com.fasterxml.jackson.core.JsonParser parser(byte[] cbor) throws IOException {
+        return FACTORY.createParser(cbor);
+    }
+
     static JsonNode parseJson(byte[] json) throws IOException {
         JsonNode node = JSON.readTree(json);
         if (node == null) {

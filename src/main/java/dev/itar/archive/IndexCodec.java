@@ -1,9 +1,11 @@
 package dev.itar.archive;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -44,41 +46,7 @@ final class IndexCodec {
             throw ArchiveFormatException.at(file, "index at offset " + indexOffset + " does not decode: "
                     + e.getMessage(), e);
         }
-        JsonNode table;
-        try {
-            table = Cbor.decode(cbor);
-        } catch (IOException e) {
-            throw ArchiveFormatException.at(file, "index at offset " + indexOffset + " is not valid CBOR: "
-                    + e.getMessage(), e);
-        }
-        String where = "index at offset " + indexOffset;
-        if (!table.isObject()) {
-            throw ArchiveFormatException.at(file, where + " is a CBOR " + table.getNodeType()
-                    + ", expected a map with items, offset_datas, sizes");
-        }
-        JsonNode items = array(file, table, "items", where);
-        JsonNode offsets = array(file, table, "offset_datas", where);
-        JsonNode sizes = array(file, table, "sizes", where);
-        if (items.size() != offsets.size() || items.size() != sizes.size()) {
-            throw ArchiveFormatException.at(file, where + " has arrays of different lengths: items "
-                    + items.size() + ", offset_datas " + offsets.size() + ", sizes " + sizes.size());
-        }
-        List<IndexEntry> entries = new ArrayList<>(items.size());
-        Set<String> seen = new HashSet<>(items.size() * 2);
-        for (int i = 0; i < items.size(); i++) {
-            JsonNode k = items.get(i);
-            if (!k.isTextual()) {
-                throw ArchiveFormatException.at(file, where + ": items[" + i + "] is a " + k.getNodeType()
-                        + ", expected a text key");
-            }
-            String key = k.textValue();
-            long offset = nonNegativeLong(file, offsets.get(i), where, "offset_datas", i, key);
-            long size = nonNegativeLong(file, sizes.get(i), where, "sizes", i, key);
-            if (!seen.add(key)) {
-                throw ArchiveFormatException.at(file, where + " lists key '" + key + "' more than once");
-            }
-            entries.add(new IndexEntry(key, offset, size));
-        }
+        List<IndexEntry> entries = parseTable(file, cbor, "index at offset " + indexOffset);
         entries.sort(Comparator.comparingLong(IndexEntry::offset));
         checkLayout(file, entries, indexOffset);
         return entries;
@@ -115,26 +83,115 @@ final class IndexCodec {
         return (n + BLOCK - 1) / BLOCK * BLOCK;
     }
 
-    private static JsonNode array(Path file, JsonNode table, String name, String where)
-            throws ArchiveFormatException {
-        JsonNode a = table.get(name);
-        if (a == null) {
-            throw ArchiveFormatException.at(file, where + " has no '" + name + "' array");
+    /**
+     * Streams the CBOR table into entries without building a tree (a 100 000-key index is 300 000 values).
+     * Unknown top-level fields are skipped; the three arrays must be present, of equal length, and of
+     * the right element types.
+     */
+    private static List<IndexEntry> parseTable(Path file, byte[] cbor, String where) throws ArchiveFormatException {
+        List<String> keys = null;
+        long[] offsets = null;
+        long[] sizes = null;
+        try (JsonParser p = Cbor.parser(cbor)) {
+            JsonToken t = p.nextToken();
+            if (t != JsonToken.START_OBJECT) {
+                throw ArchiveFormatException.at(file, where + " is a CBOR " + describe(t)
+                        + ", expected a map with items, offset_datas, sizes");
+            }
+            while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken v = p.nextToken();
+                switch (field) {
+                    case "items" -> keys = strings(file, p, v, where);
+                    case "offset_datas" -> offsets = longs(file, p, v, where, field);
+                    case "sizes" -> sizes = longs(file, p, v, where, field);
+                    default -> p.skipChildren();
+                }
+            }
+            if (p.nextToken() != null) {
+                throw ArchiveFormatException.at(file, where + " has trailing bytes after the CBOR map");
+            }
+        } catch (IOException e) {
+            throw ArchiveFormatException.at(file, where + " is not valid CBOR: " + e.getMessage(), e);
         }
-        if (!a.isArray()) {
-            throw ArchiveFormatException.at(file, where + ": '" + name + "' is a " + a.getNodeType()
+        if (keys == null || offsets == null || sizes == null) {
+            throw ArchiveFormatException.at(file, where + " lacks "
+                    + (keys == null ? "'items'" : offsets == null ? "'offset_datas'" : "'sizes'") + " array");
+        }
+        if (keys.size() != offsets.length || keys.size() != sizes.length) {
+            throw ArchiveFormatException.at(file, where + " has arrays of different lengths: items "
+                    + keys.size() + ", offset_datas " + offsets.length + ", sizes " + sizes.length);
+        }
+        List<IndexEntry> entries = new ArrayList<>(keys.size());
+        Set<String> seen = new HashSet<>(keys.size() * 2);
+        for (int i = 0; i < keys.size(); i++) {
+            String key = keys.get(i);
+            if (!seen.add(key)) {
+                throw ArchiveFormatException.at(file, where + " lists key '" + key + "' more than once");
+            }
+            entries.add(new IndexEntry(key, offsets[i], sizes[i]));
+        }
+        return entries;
+    }
+
+    private static List<String> strings(Path file, JsonParser p, JsonToken start, String where)
+            throws IOException, ArchiveFormatException {
+        requireArray(file, start, where, "items");
+        List<String> out = new ArrayList<>();
+        JsonToken t;
+        while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+            if (t != JsonToken.VALUE_STRING) {
+                throw ArchiveFormatException.at(file, where + ": items[" + out.size() + "] is a " + describe(t)
+                        + ", expected a text key");
+            }
+            out.add(p.getText());
+        }
+        return out;
+    }
+
+    private static long[] longs(Path file, JsonParser p, JsonToken start, String where, String field)
+            throws IOException, ArchiveFormatException {
+        requireArray(file, start, where, field);
+        long[] out = new long[1024];
+        int n = 0;
+        JsonToken t;
+        while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+            if (t != JsonToken.VALUE_NUMBER_INT || p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+                    || p.getLongValue() < 0) {
+                throw ArchiveFormatException.at(file, where + ": " + field + "[" + n + "] is "
+                        + (t == JsonToken.VALUE_NUMBER_INT ? p.getText() : "a " + describe(t))
+                        + ", expected a non-negative integer");
+            }
+            if (n == out.length) {
+                out = Arrays.copyOf(out, n * 2);
+            }
+            out[n++] = p.getLongValue();
+        }
+        return Arrays.copyOf(out, n);
+    }
+
+    private static void requireArray(Path file, JsonToken t, String where, String field)
+            throws ArchiveFormatException {
+        if (t != JsonToken.START_ARRAY) {
+            throw ArchiveFormatException.at(file, where + ": '" + field + "' is a " + describe(t)
                     + ", expected an array");
         }
-        return a;
     }
 
-    private static long nonNegativeLong(Path file, JsonNode n, String where, String array, int i, String key)
-            throws ArchiveFormatException {
-        if (n == null || !n.isIntegralNumber() || !n.canConvertToLong() || n.longValue() < 0) {
-            throw ArchiveFormatException.at(file, where + ": " + array + "[" + i + "] for key '" + key + "' is "
-                    + n + ", expected a non-negative integer");
+    private static String describe(JsonToken t) {
+        if (t == null) {
+            return "nothing";
         }
-        return n.longValue();
+        return switch (t) {
+            case START_OBJECT -> "map";
+            case START_ARRAY -> "array";
+            case VALUE_STRING -> "text string";
+            case VALUE_NUMBER_INT -> "integer";
+            case VALUE_NUMBER_FLOAT -> "float";
+            case VALUE_TRUE, VALUE_FALSE -> "boolean";
+            case VALUE_NULL -> "null";
+            case VALUE_EMBEDDED_OBJECT -> "byte string";
+            default -> t.name();
+        };
     }
-
 }

@@ -3,7 +3,6 @@ package dev.itar.archive;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedOutputStream;
-import java.io.ByteArrayInputStream;
 import java.io.Closeable;
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -56,6 +55,8 @@ public final class IndexedTarWriter implements Closeable {
     private final List<IndexEntry> written = new ArrayList<>();
     private final Set<String> writtenKeys = new HashSet<>();
     private long payloadBytes;
+    /** Reused copy buffer for streamed payloads (byte-array payloads are written without copying). */
+    private final byte[] copyBuffer = new byte[64 * 1024];
     private State state = State.OPEN;
 
     private enum State { OPEN, FAILED, CLOSED, ABORTED }
@@ -116,7 +117,11 @@ public final class IndexedTarWriter implements Closeable {
      * @throws IllegalArgumentException the key was already stored, is reserved, or is not a valid key
      */
     public void put(String key, byte[] payload) throws IOException {
-        put(key, payload.length, new ByteArrayInputStream(payload));
+        if (admit(key, payload.length)) {
+            deferred.put(key, payload.clone());
+            return;
+        }
+        writeData(key, payload.length, null, payload);
     }
 
     /**
@@ -125,6 +130,20 @@ public final class IndexedTarWriter implements Closeable {
      * @throws IOException the stream ended early (the writer is then unusable and close() fails)
      */
     public void put(String key, long size, InputStream payload) throws IOException {
+        if (admit(key, size)) {
+            byte[] bytes = payload.readNBytes((int) size);
+            if (bytes.length != size) {
+                throw new IOException("payload for '" + key + "' ended after " + bytes.length + " of " + size
+                        + " bytes");
+            }
+            deferred.put(key, bytes);
+            return;
+        }
+        writeData(key, size, payload, null);
+    }
+
+    /** Validates a put; true if the key is node metadata to be deferred to close. */
+    private boolean admit(String key, long size) {
         requireOpen();
         checkKey(key);
         if (size < 0) {
@@ -134,13 +153,7 @@ public final class IndexedTarWriter implements Closeable {
             if (size > MAX_METADATA_BYTES) {
                 throw new IllegalArgumentException("metadata key '" + key + "' of " + size + " bytes is too large");
             }
-            byte[] bytes = payload.readNBytes((int) size);
-            if (bytes.length != size) {
-                throw new IOException("payload for '" + key + "' ended after " + bytes.length + " of " + size
-                        + " bytes");
-            }
-            deferred.put(key, bytes);
-            return;
+            return true;
         }
         if (key.equals(dialect.key())) {
             throw new IllegalArgumentException("key '" + key + "' is reserved: close() writes it from zarr.json");
@@ -149,8 +162,12 @@ public final class IndexedTarWriter implements Closeable {
             throw new IllegalArgumentException("key '" + key
                     + "' was already written; only zarr.json keys may be set again in an indexed tar");
         }
+        return false;
+    }
+
+    private void writeData(String key, long size, InputStream stream, byte[] bytes) throws IOException {
         try {
-            writeRecord(key, size, payload);
+            writeRecord(key, size, stream, bytes);
         } catch (IOException | RuntimeException e) {
             state = State.FAILED;
             throw e;
@@ -163,7 +180,8 @@ public final class IndexedTarWriter implements Closeable {
         return payloadBytes;
     }
 
-    private void writeRecord(String key, long size, InputStream payload) throws IOException {
+    /** One tar record; the payload comes from {@code bytes} if given, else from {@code payload}. */
+    private void writeRecord(String key, long size, InputStream payload, byte[] bytes) throws IOException {
         TarArchiveEntry entry = new TarArchiveEntry(key, true);
         entry.setSize(size);
         entry.setMode(0644); // Python tarfile writes the permission bits only: "0000644"
@@ -176,8 +194,12 @@ public final class IndexedTarWriter implements Closeable {
         if (offset % BLOCK != 0) {
             throw new IllegalStateException("tar header for '" + key + "' did not end on a block boundary");
         }
-        byte[] buf = new byte[(int) Math.min(size, 1 << 20) + 1];
+        byte[] buf = copyBuffer;
         long remaining = size;
+        if (bytes != null) {
+            tar.write(bytes, 0, bytes.length);
+            remaining = 0;
+        }
         while (remaining > 0) {
             int n = payload.read(buf, 0, (int) Math.min(buf.length, remaining));
             if (n < 0) {
@@ -258,12 +280,12 @@ public final class IndexedTarWriter implements Closeable {
                 }
             }
             byte[] compressed = ConsolidatedRoot.encode(dialect, ConsolidatedRoot.build(root, children));
-            writeRecord(dialect.key(), compressed.length, new ByteArrayInputStream(compressed));
+            writeRecord(dialect.key(), compressed.length, null, compressed);
         }
         for (String k : keys) {
             if (!k.equals(ConsolidatedRoot.ROOT_KEY)) {
                 byte[] v = deferred.get(k);
-                writeRecord(k, v.length, new ByteArrayInputStream(v));
+                writeRecord(k, v.length, null, v);
             }
         }
         deferred.clear();
