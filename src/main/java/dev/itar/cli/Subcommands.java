@@ -8,5 +8,6 @@ final class Subcommands {
 
     static void register(CommandLine cl) {
         // one line per command, in the order `--help` shows them
+        cl.addSubcommand(new SimulateCommand());
     }
 }
