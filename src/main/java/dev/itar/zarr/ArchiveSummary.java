@@ -29,7 +29,7 @@ public final class ArchiveSummary {
         }
     }
 
-    /** Summarises an open archive; {@code file} is the archive's file name. */
+    /** Summarises an open archive; "file" is the archive's file name. */
     public static Map<String, Object> of(ZarrArchiveReader r) throws IOException {
         Map<String, Object> summary = new TreeMap<>();
         for (Node n : r.nodes().values()) {
