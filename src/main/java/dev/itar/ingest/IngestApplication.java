@@ -1,0 +1,175 @@
+package dev.itar.ingest;
+
+import dev.itar.ingest.kafka.TopicAdmin;
+import dev.itar.ingest.kafka.TopicSpec;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The running ingest pipeline: creates the topics it needs (when missing), then runs the
+ * {@link IngestTopology} in a {@link KafkaStreams} instance.
+ *
+ * <p>Uncaught exceptions shut the client down ({@code SHUTDOWN_CLIENT}) rather than replacing the thread: bad
+ * records never get here (they go to the dead-letter topic), so what does is environmental or a bug — the archive
+ * directory is not writable, the disk is full, the broker refuses our credentials. A replaced thread would retry
+ * the same record at once and fail the same way, hot-looping while looking alive. Stopping makes the failure
+ * visible ({@code run} exits with status 1) and lets the supervisor restart with back-off once it is fixed;
+ * exactly-once processing means nothing is lost or doubled by stopping at any point.
+ */
+public final class IngestApplication implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(IngestApplication.class);
+    /** Default time {@link #close()} waits for the stream threads to finish their work and commit. */
+    public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(60);
+
+    private final IngestConfig config;
+    private final IngestMetrics metrics;
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private KafkaStreams streams;
+
+    public IngestApplication(IngestConfig config) {
+        this(config, new IngestMetrics());
+    }
+
+    public IngestApplication(IngestConfig config, IngestMetrics metrics) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+    }
+
+    /** The topics this application reads and writes, as it creates them when they are missing. */
+    public List<TopicSpec> topics() {
+        String maxBytes = Integer.toString(config.maxMessageBytes());
+        short rf = config.topicReplicationFactor();
+        int partitions = config.topicPartitions();
+        return List.of(
+                new TopicSpec(config.framesTopic(), partitions, rf, Map.of(
+                        TopicConfig.MAX_MESSAGE_BYTES_CONFIG, maxBytes,
+                        TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, config.framesTimestampType())),
+                new TopicSpec(config.deadLetterTopic(), partitions, rf, Map.of(
+                        TopicConfig.MAX_MESSAGE_BYTES_CONFIG, maxBytes)),
+                new TopicSpec(config.sealedTopic(), partitions, rf, Map.of()));
+    }
+
+    /**
+     * Creates missing topics and the archive directory, and starts the stream threads. Returns once started
+     * (processing begins after the consumer group has formed; see {@link #awaitRunning}).
+     */
+    public synchronized void start() {
+        if (streams != null) {
+            throw new IllegalStateException("already started");
+        }
+        try {
+            Files.createDirectories(config.archiveDir());
+            Files.createDirectories(config.stateDir());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create archive.dir " + config.archiveDir() + " or state.dir "
+                    + config.stateDir() + ": " + e.getMessage(), e);
+        }
+        try (Admin admin = Admin.create(config.adminProperties())) {
+            List<String> created = TopicAdmin.ensureTopics(admin, topics(), TopicAdmin.DEFAULT_TIMEOUT);
+            LOG.info("topics ready on {}: {} (created now: {})", config.bootstrapServers(),
+                    topics().stream().map(TopicSpec::name).toList(), created);
+        }
+        Topology topology = IngestTopology.build(config, metrics);
+        LOG.debug("topology:\n{}", topology.describe());
+        streams = new KafkaStreams(topology, config.streamsProperties());
+        streams.setStateListener((newState, oldState) -> {
+            LOG.info("ingest {} -> {}", oldState, newState);
+            if (newState == KafkaStreams.State.ERROR || newState == KafkaStreams.State.NOT_RUNNING) {
+                terminated.countDown();
+            }
+        });
+        streams.setUncaughtExceptionHandler(e -> {
+            failure.compareAndSet(null, e);
+            LOG.error("stream thread failed; shutting the ingest client down (restart it once the cause is fixed; "
+                    + "exactly-once state means nothing is lost)", e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+        LOG.info("starting ingest: application.id={}, frames topic {}, archives in {}, state in {}, "
+                        + "idle timeout {} ms, {}", config.applicationId(), config.framesTopic(),
+                config.archiveDir().toAbsolutePath(), config.stateDir().toAbsolutePath(),
+                config.recordingIdleTimeout().toMillis(), config.processingGuarantee());
+        streams.start();
+    }
+
+    /** Waits up to {@code timeout} for the RUNNING state; false if it was not reached. */
+    public boolean awaitRunning(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            KafkaStreams.State s = state();
+            if (s == KafkaStreams.State.RUNNING) {
+                return true;
+            }
+            if (s == KafkaStreams.State.ERROR || s == KafkaStreams.State.NOT_RUNNING) {
+                return false;
+            }
+            if (terminated.await(50, TimeUnit.MILLISECONDS)) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /** Waits up to {@code timeout} for the client to stop (after an error or a close); true if it stopped. */
+    public boolean awaitTermination(Duration timeout) throws InterruptedException {
+        return terminated.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The Kafka Streams state; CREATED before {@link #start()}. */
+    public synchronized KafkaStreams.State state() {
+        return streams == null ? KafkaStreams.State.CREATED : streams.state();
+    }
+
+    /** The exception that stopped a stream thread, if any. */
+    public Throwable failure() {
+        return failure.get();
+    }
+
+    public IngestMetrics metrics() {
+        return metrics;
+    }
+
+    public IngestConfig config() {
+        return config;
+    }
+
+    /**
+     * Stops processing: the stream threads finish the current record, commit and close the stores. Returns
+     * true if everything stopped within {@code timeout}.
+     */
+    public synchronized boolean close(Duration timeout) {
+        if (streams == null) {
+            terminated.countDown();
+            return true;
+        }
+        LOG.info("closing ingest (waiting up to {} s)", timeout.toSeconds());
+        boolean closed = streams.close(timeout);
+        terminated.countDown();
+        if (!closed) {
+            LOG.warn("ingest did not stop within {} s", timeout.toSeconds());
+        }
+        return closed;
+    }
+
+    @Override
+    public void close() {
+        close(DEFAULT_CLOSE_TIMEOUT);
+    }
+}

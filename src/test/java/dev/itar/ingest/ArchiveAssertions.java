@@ -1,0 +1,137 @@
+package dev.itar.ingest;
+
+import dev.itar.archive.ArchiveVerifier;
+import dev.itar.frames.CameraFrame;
+import dev.itar.frames.Frame;
+import dev.itar.frames.IntrinsicsFrame;
+import dev.itar.frames.LidarFrame;
+import dev.itar.frames.PoseFrame;
+import dev.itar.frames.RadarFrame;
+import dev.itar.frames.SensorFrame;
+import dev.itar.frames.StaticPoseFrame;
+import dev.itar.frames.TypedArray;
+import dev.itar.ncore.CameraFrameData;
+import dev.itar.ncore.GenericArray;
+import dev.itar.ncore.Intrinsics;
+import dev.itar.ncore.LidarFrameData;
+import dev.itar.ncore.PoseSample;
+import dev.itar.ncore.RadarFrameData;
+import dev.itar.ncore.SensorFrameData;
+import dev.itar.ncore.SequenceReader;
+import dev.itar.ncore.StaticPose;
+import dev.itar.zarr.ZarrArchiveReader;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Reads a sealed archive back and compares it with the frames that were produced. */
+final class ArchiveAssertions {
+    private ArchiveAssertions() {
+    }
+
+    /**
+     * Asserts that {@code archive} is a valid container holding exactly {@code produced} (duplicates
+     * collapsed): every sensor frame with its bytes and arrays, sorted by t1 per sensor; the poses, static
+     * poses and intrinsics.
+     */
+    static void assertArchiveHolds(Path archive, List<Frame> produced) throws IOException {
+        assertThat(ArchiveVerifier.containerProblems(archive)).as("container problems of %s", archive).isEmpty();
+        try (ZarrArchiveReader zarr = ZarrArchiveReader.open(archive)) {
+            assertThat(zarr.zarrFormat()).isEqualTo(3);
+            assertThat(zarr.nodes()).containsKeys("", "poses", "intrinsics");
+        }
+        List<SensorFrame> expected = new ArrayList<>(new LinkedHashSet<>(produced.stream()
+                .filter(f -> f instanceof SensorFrame).map(f -> (SensorFrame) f).toList()));
+        expected.sort(Comparator.comparing((SensorFrame f) -> f.kind() + "s").thenComparing(SensorFrame::sensor)
+                .thenComparingLong(SensorFrame::t1));
+        try (SequenceReader reader = SequenceReader.open(archive)) {
+            List<SensorFrameData> actual = new ArrayList<>();
+            for (Iterator<SensorFrameData> it = reader.frames(); it.hasNext(); ) {
+                actual.add(it.next());
+            }
+            assertThat(actual).as("frames of %s", archive).hasSameSizeAs(expected);
+            for (int i = 0; i < expected.size(); i++) {
+                assertSameFrame(actual.get(i), expected.get(i));
+            }
+            List<PoseSample> poses = produced.stream().filter(f -> f instanceof PoseFrame).map(f -> (PoseFrame) f)
+                    .distinct().map(p -> new PoseSample(p.source(), p.target(), p.t(), p.matrixValues()))
+                    .sorted(Comparator.comparing(PoseSample::source).thenComparing(PoseSample::target)
+                            .thenComparingLong(PoseSample::t))
+                    .toList();
+            assertThat(reader.poses()).containsExactlyInAnyOrderElementsOf(poses);
+            List<StaticPose> statics = produced.stream().filter(f -> f instanceof StaticPoseFrame)
+                    .map(f -> (StaticPoseFrame) f).distinct()
+                    .map(p -> new StaticPose(p.source(), p.target(), p.matrixValues())).toList();
+            assertThat(reader.staticPoses()).containsExactlyInAnyOrderElementsOf(statics);
+            List<Intrinsics> intrinsics = produced.stream().filter(f -> f instanceof IntrinsicsFrame)
+                    .map(f -> (IntrinsicsFrame) f).distinct()
+                    .map(f -> new Intrinsics(f.sensor(), f.kind(), f.model())).toList();
+            assertThat(reader.intrinsics()).containsExactlyInAnyOrderElementsOf(intrinsics);
+        }
+    }
+
+    static void assertSameFrame(SensorFrameData actual, SensorFrame expected) {
+        String what = expected.kind() + " " + expected.sensor() + " t1=" + expected.t1();
+        assertThat(actual.component()).as(what).isEqualTo(expected.kind() + "s");
+        assertThat(actual.sensor()).as(what).isEqualTo(expected.sensor());
+        assertThat(actual.t0()).as(what).isEqualTo(expected.t0());
+        assertThat(actual.t1()).as(what).isEqualTo(expected.t1());
+        // as JSON text: numbers may come back as another node type of the same value (int vs long)
+        assertThat(actual.frameMeta().toString()).as(what + " meta").isEqualTo(expected.meta().toString());
+        assertThat(actual.data()).as(what + " data").isEqualTo(genericData(expected.data()));
+        if (expected instanceof CameraFrame c) {
+            CameraFrameData a = (CameraFrameData) actual;
+            assertThat(a.format()).as(what).isEqualTo(c.format());
+            assertThat(a.image()).as(what + " image").isEqualTo(c.image());
+        } else if (expected instanceof LidarFrame l) {
+            LidarFrameData a = (LidarFrameData) actual;
+            assertThat(a.n()).isEqualTo(l.n());
+            assertThat(a.r()).isEqualTo(l.r());
+            assertThat(a.direction()).as(what + " direction").isEqualTo(l.direction());
+            assertThat(a.timestampUs()).as(what + " timestamp_us").isEqualTo(l.timestampUs());
+            assertThat(a.distanceM()).as(what + " distance_m").isEqualTo(l.distanceM());
+            assertThat(a.intensity()).as(what + " intensity").isEqualTo(l.intensity());
+            assertThat(a.modelElement()).as(what + " model_element").isEqualTo(l.modelElement());
+        } else if (expected instanceof RadarFrame r) {
+            RadarFrameData a = (RadarFrameData) actual;
+            assertThat(a.n()).isEqualTo(r.n());
+            assertThat(a.r()).isEqualTo(r.r());
+            assertThat(a.direction()).as(what + " direction").isEqualTo(r.direction());
+            assertThat(a.timestampUs()).as(what + " timestamp_us").isEqualTo(r.timestampUs());
+            assertThat(a.distanceM()).as(what + " distance_m").isEqualTo(r.distanceM());
+        }
+    }
+
+    private static SortedMap<String, GenericArray> genericData(SortedMap<String, TypedArray> data) {
+        SortedMap<String, GenericArray> out = new TreeMap<>();
+        data.forEach((k, a) -> out.put(k, new GenericArray(a.dtype(), a.shape(), a.bytes())));
+        return out;
+    }
+
+    static String sha256(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) > 0; ) {
+                md.update(buf, 0, n);
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
