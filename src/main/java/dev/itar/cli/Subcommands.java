@@ -8,6 +8,11 @@ final class Subcommands {
 
     static void register(CommandLine cl) {
         // one line per command, in the order `--help` shows them
+        cl.addSubcommand(new DemoCommand());
         cl.addSubcommand(new SimulateCommand());
+        cl.addSubcommand(new InspectCommand());
+        cl.addSubcommand(new VerifyCommand());
+        cl.addSubcommand(new CatCommand());
+        cl.addSubcommand(new MigrateCommand());
     }
 }

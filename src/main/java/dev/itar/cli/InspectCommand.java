@@ -1,0 +1,140 @@
+package dev.itar.cli;
+
+import dev.itar.archive.IndexEntry;
+import dev.itar.archive.IndexedTarReader;
+import dev.itar.zarr.ArrayMetadata;
+import dev.itar.zarr.Codec;
+import dev.itar.zarr.Node;
+import dev.itar.zarr.PyJson;
+import dev.itar.zarr.ZarrArchiveReader;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "inspect", mixinStandardHelpOptions = true,
+        description = {"Shows an archive: zarr format, node tree with shapes, dtypes, codecs and attributes,",
+                "member count, and payload bytes against file bytes."})
+final class InspectCommand implements Callable<Integer> {
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    private java.io.PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    private java.io.PrintWriter err() {
+        return spec.commandLine().getErr();
+    }
+    /** Attribute JSON longer than this is cut in the tree view; --json always prints it whole. */
+    private static final int ATTRIBUTE_WIDTH = 160;
+
+    @Parameters(index = "0", paramLabel = "FILE", description = "the .zarr.itar archive")
+    Path file;
+
+    @Option(names = "--json", description = "print one JSON document instead of the tree")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        try (ZarrArchiveReader r = ZarrArchiveReader.open(file)) {
+            Map<String, Object> doc = describe(r);
+            if (json) {
+                out().println(new String(PyJson.dumps(doc, 2), StandardCharsets.UTF_8));
+            } else {
+                printTree(r, doc);
+            }
+            return ArchiveExit.OK;
+        } catch (IOException | RuntimeException e) {
+            err().println(file + ": " + e.getMessage());
+            return ArchiveExit.INVALID;
+        }
+    }
+
+    static Map<String, Object> describe(ZarrArchiveReader r) {
+        IndexedTarReader a = r.archive();
+        long payload = 0;
+        for (IndexEntry e : a.entries()) {
+            payload += e.size();
+        }
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("file", a.path().toString());
+        doc.put("zarr_format", r.zarrFormat());
+        doc.put("root_dialect", a.rootDialect().map(d -> d.cliName()).orElse(null));
+        doc.put("members", a.entries().size());
+        doc.put("payload_bytes", payload);
+        doc.put("file_bytes", a.fileSize());
+        List<Object> nodes = new ArrayList<>();
+        for (Node n : r.nodes().values()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("path", n.path());
+            m.put("kind", n.isArray() ? "array" : "group");
+            if (n.isArray()) {
+                ArrayMetadata md = n.array();
+                m.put("shape", md.shape());
+                m.put("chunk_shape", md.chunkShape());
+                m.put("dtype", md.dataType().v3Name());
+                List<Object> codecs = new ArrayList<>();
+                for (Codec c : md.codecs()) {
+                    codecs.add(c.toJson());
+                }
+                m.put("codecs", codecs);
+            }
+            m.put("attributes", n.attributes());
+            nodes.add(m);
+        }
+        doc.put("nodes", nodes);
+        return doc;
+    }
+
+    private void printTree(ZarrArchiveReader r, Map<String, Object> doc) {
+        long payload = (Long) doc.get("payload_bytes");
+        long fileBytes = (Long) doc.get("file_bytes");
+        out().printf("%s%n  zarr format %d%s, %d nodes, %d members%n  payload %d bytes of %d file bytes (%.2f%% container overhead)%n",
+                doc.get("file"), r.zarrFormat(),
+                doc.get("root_dialect") == null ? "" : ", compressed root " + doc.get("root_dialect"),
+                r.nodes().size(), doc.get("members"), payload, fileBytes,
+                fileBytes == 0 ? 0.0 : 100.0 * (fileBytes - payload) / fileBytes);
+        for (Node n : r.nodes().values()) {
+            int depth = n.path().isEmpty() ? 0 : n.path().split("/").length;
+            String name = n.path().isEmpty() ? "/" : n.path().substring(n.path().lastIndexOf('/') + 1);
+            StringBuilder line = new StringBuilder("  ".repeat(depth + 1)).append(name);
+            if (n.isArray()) {
+                ArrayMetadata md = n.array();
+                line.append("  ").append(md.dataType().v3Name()).append(' ').append(shape(md.shape()))
+                        .append(" chunks ").append(shape(md.chunkShape())).append(' ');
+                List<String> codecs = new ArrayList<>();
+                for (Codec c : md.codecs()) {
+                    codecs.add(c.name() + (c.name().equals("blosc") ? "(" + c.configuration().get("cname") + ","
+                            + c.configuration().get("clevel") + "," + c.configuration().get("shuffle") + ")" : ""));
+                }
+                line.append(String.join("+", codecs));
+            } else {
+                line.append('/');
+            }
+            if (!n.attributes().isEmpty()) {
+                String attrs = new String(PyJson.dumpsCompact(n.attributes()), StandardCharsets.UTF_8);
+                line.append("  ").append(attrs.length() > ATTRIBUTE_WIDTH
+                        ? attrs.substring(0, ATTRIBUTE_WIDTH) + "…" : attrs);
+            }
+            out().println(line);
+        }
+    }
+
+    private static String shape(long[] s) {
+        StringBuilder b = new StringBuilder("(");
+        for (int i = 0; i < s.length; i++) {
+            b.append(i == 0 ? "" : ", ").append(s[i]);
+        }
+        return b.append(s.length == 1 ? ",)" : ")").toString();
+    }
+}

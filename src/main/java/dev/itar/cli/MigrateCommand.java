@@ -1,0 +1,73 @@
+package dev.itar.cli;
+
+import dev.itar.archive.RootDialect;
+import dev.itar.zarr.Migration;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+@Command(name = "migrate", mixinStandardHelpOptions = true,
+        description = {"Converts a legacy zarr-format-2 archive into a zarr-format-3 archive with the same hierarchy,",
+                "attributes and values (ncore's v3 codecs: bytes + blosc lz4 bitshuffle clevel 5; encoded",
+                "images uncompressed). Deterministic; written atomically."})
+final class MigrateCommand implements Callable<Integer> {
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    private java.io.PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    private java.io.PrintWriter err() {
+        return spec.commandLine().getErr();
+    }
+
+    @Parameters(index = "0", paramLabel = "SRC", description = "the legacy (or any) .zarr.itar archive")
+    Path src;
+
+    @Parameters(index = "1", paramLabel = "DST", description = "the zarr v3 archive to write")
+    Path dst;
+
+    @Option(names = "--dialect", paramLabel = "NAME", defaultValue = "pr68",
+            description = "compressed root spelling: pr68 (zarr.cbor.xz, default), ncore20-xz, ncore20-zlib")
+    String dialect;
+
+    @Option(names = "--force", description = "replace DST if it exists")
+    boolean force;
+
+    @Override
+    public Integer call() {
+        RootDialect d;
+        try {
+            d = RootDialect.fromCliName(dialect);
+        } catch (IllegalArgumentException e) {
+            err().println("--dialect: " + e.getMessage());
+            return ArchiveExit.USAGE;
+        }
+        ProgressLine progress = ProgressLine.forConsole(err());
+        String label = "migrate " + src.getFileName() + ": ";
+        try {
+            Migration.migrate(src, dst, d, force, (done, total) -> progress.update(label + done + "/" + total + " nodes"));
+            progress.finish(label + "done");
+        } catch (FileAlreadyExistsException e) {
+            err().println(dst + " exists; use --force to replace it");
+            return ArchiveExit.INVALID;
+        } catch (IOException | RuntimeException e) {
+            err().println(src + " -> " + dst + ": " + e.getMessage());
+            return ArchiveExit.INVALID;
+        }
+        String problem = VerifyCommand.firstProblem(dst);
+        if (problem != null) {
+            err().println(dst + ": written but INVALID: " + problem);
+            return ArchiveExit.INVALID;
+        }
+        out().println(dst + ": OK (zarr format 3, " + d.cliName() + ")");
+        return ArchiveExit.OK;
+    }
+}
