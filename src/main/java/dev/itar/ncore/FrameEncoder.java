@@ -170,10 +170,12 @@ public final class FrameEncoder {
             if (data != null) {
                 for (Map.Entry<String, GenericArray> e : data.entrySet()) {
                     String name = e.getKey();
+                    // names become zarr node names: no '/', not reserved by zarr ('.'/'__' prefixes,
+                    // "zarr.json" which would collide with the group's own metadata key)
                     if (name == null || !name.matches("[A-Za-z0-9_.-]{1,128}") || name.startsWith(".")
-                            || name.startsWith("__")) {
+                            || name.startsWith("__") || name.equals("zarr.json")) {
                         throw bad("bad generic data name \"" + name + "\"; expected [A-Za-z0-9_.-]{1,128}, not starting"
-                                + " with . or __");
+                                + " with . or __, not zarr.json");
                     }
                     GenericArray a = e.getValue();
                     long[] chunkShape = a.shape().clone();

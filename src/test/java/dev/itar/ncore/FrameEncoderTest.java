@@ -202,6 +202,10 @@ class FrameEncoderTest {
                 new GenericArray("uint8", new long[] {1}, new byte[1])));
         assertThatThrownBy(() -> encoder.camera("c", 0, 9, "jpeg", new byte[1], null, badName))
                 .hasMessageContaining("bad generic data name \"a/b\"");
+        SortedMap<String, GenericArray> reserved = new TreeMap<>(Map.of("zarr.json",
+                new GenericArray("uint8", new long[] {1}, new byte[1])));
+        assertThatThrownBy(() -> encoder.camera("c", 0, 9, "jpeg", new byte[1], null, reserved))
+                .hasMessageContaining("bad generic data name \"zarr.json\"");
     }
 
     @Test
