@@ -138,7 +138,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
         KafkaRaftServer s = server;
         server = null;
+        long t0 = System.nanoTime();
         shutdown(s);
+        LOG.info("Kafka broker on {} stopped in {} ms", bootstrapServers(), (System.nanoTime() - t0) / 1_000_000);
     }
 
     /** Starts the broker again on the same ports with the same log dir (stopping it first if running). */

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.itar.ingest.IngestConfig;
 import org.apache.kafka.common.Uuid;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,13 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
 /** The structure of docker-compose.yml and the Dockerfile, and (where installed) docker-compose 1.29's verdict. */
 class ComposeFileTest {
 
-    /**
-     * The configuration keys the application reads that deployments override with ITAR_* variables
-     * (ITAR_BOOTSTRAP_SERVERS -> bootstrap.servers). Kept here, not imported, so the compose file is checked
-     * against what the ingest configuration documents.
-     */
-    private static final Set<String> SUPPORTED_KEYS = Set.of("bootstrap.servers", "archive.dir", "state.dir",
-            "application.id");
+    /** The configuration keys deployments override with ITAR_* variables (ITAR_BOOTSTRAP_SERVERS -> bootstrap.servers). */
+    private static final Set<String> SUPPORTED_KEYS = Set.of(IngestConfig.BOOTSTRAP_SERVERS, IngestConfig.ARCHIVE_DIR,
+            IngestConfig.STATE_DIR, IngestConfig.APPLICATION_ID);
 
     private static Path repo;
     private static JsonNode compose;
@@ -138,13 +135,32 @@ class ComposeFileTest {
     void everyItarVariableNamesASupportedConfigKey() {
         Set<String> seen = new TreeSet<>();
         compose.path("services").forEach(s -> names(s.path("environment")).stream()
-                .filter(n -> n.startsWith("ITAR_"))
+                .filter(n -> n.startsWith(IngestConfig.ENV_PREFIX))
                 .forEach(seen::add));
-        assertThat(seen).isNotEmpty();
-        for (String name : seen) {
-            String key = name.substring("ITAR_".length()).toLowerCase(java.util.Locale.ROOT).replace('_', '.');
-            assertThat(SUPPORTED_KEYS).as("config key %s of variable %s", key, name).contains(key);
-        }
+        assertThat(seen).contains("ITAR_BOOTSTRAP_SERVERS", "ITAR_ARCHIVE_DIR", "ITAR_STATE_DIR");
+        Set<String> supportedNames = new TreeSet<>();
+        SUPPORTED_KEYS.forEach(k -> supportedNames.add(IngestConfig.envName(k)));
+        assertThat(supportedNames).containsAll(seen);
+    }
+
+    @Test
+    void ingestorEnvironmentOverConfigFileGivesTheContainerPathsAndTopicsMatchRun() {
+        Map<String, String> env = new java.util.TreeMap<>();
+        service("ingestor").path("environment").fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
+
+        IngestConfig config = IngestConfig.load(repo.resolve("config/application.properties"), env);
+
+        assertThat(config.bootstrapServers()).isEqualTo("kafka:9092");
+        assertThat(config.archiveDir()).isEqualTo(Path.of("/archives"));
+        assertThat(config.stateDir()).isEqualTo(Path.of("/state"));
+        assertThat(config.origin(IngestConfig.STATE_DIR)).contains("ITAR_STATE_DIR");
+        // The initialiser creates what `run` would create, so whichever runs first the topics are the same.
+        String script = String.join("\n", strings(service("topics").path("command")));
+        assertThat(script).containsPattern("--topic " + config.framesTopic() + "\\s+\\\\?\\s*--partitions "
+                        + config.topicPartitions() + " .*--config max.message.bytes=" + config.maxMessageBytes()
+                        + "\\s+\\\\?\\s*--config message.timestamp.type=" + config.framesTimestampType())
+                .contains("--topic " + config.deadLetterTopic() + " ")
+                .contains("--topic " + config.sealedTopic() + " ");
     }
 
     @Test
