@@ -5,6 +5,7 @@ import dev.itar.ingest.kafka.TopicSpec;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -160,7 +161,10 @@ public final class IngestApplication implements AutoCloseable {
             return true;
         }
         LOG.info("closing ingest (waiting up to {} s)", timeout.toSeconds());
-        boolean closed = streams.close(timeout);
+        // leave the consumer group: another instance (or this one restarted) takes the partitions over at once
+        // instead of waiting for the session timeout
+        boolean closed = streams.close(CloseOptions.timeout(timeout)
+                .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
         terminated.countDown();
         if (!closed) {
             LOG.warn("ingest did not stop within {} s", timeout.toSeconds());
