@@ -127,7 +127,8 @@ class ComposeFileTest {
         JsonNode sim = service("simulator");
         assertThat(strings(sim.path("command")))
                 .containsSequence("java", "-jar", "/app/itar-ingest.jar", "simulate")
-                .containsSequence("--bootstrap-servers", "kafka:9092");
+                .containsSequence("--bootstrap-servers", "kafka:9092")
+                .containsSequence("--topic", "vehicle-frames");
         assertThat(sim.path("depends_on").path("kafka").path("condition").asText()).isEqualTo("service_healthy");
     }
 
