@@ -12,6 +12,7 @@ import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
@@ -56,7 +57,7 @@ final class Cbor {
             gen.writeFieldName("items");
             gen.writeStartArray(null, n);
             for (IndexEntry e : entriesByOffset) {
-                gen.writeString(e.key());
+                writeText(gen, e.key());
             }
             gen.writeEndArray();
             gen.writeFieldName("offset_datas");
@@ -83,7 +84,8 @@ final class Cbor {
             case OBJECT -> {
                 gen.writeStartObject(null, node.size());
                 for (Map.Entry<String, JsonNode> f : node.properties()) {
-                    gen.writeFieldName(f.getKey());
+                    // SerializableString keeps long keys definite-length (as writeText does for values)
+                    gen.writeFieldName(new com.fasterxml.jackson.core.io.SerializedString(f.getKey()));
                     write(gen, f.getValue());
                 }
                 gen.writeEndObject();
@@ -95,7 +97,7 @@ final class Cbor {
                 }
                 gen.writeEndArray();
             }
-            case STRING -> gen.writeString(node.textValue());
+            case STRING -> writeText(gen, node.textValue());
             case BOOLEAN -> gen.writeBoolean(node.booleanValue());
             case NULL, MISSING -> gen.writeNull();
             case BINARY -> {
@@ -116,6 +118,15 @@ final class Cbor {
             }
             default -> throw new IllegalArgumentException("cannot encode JSON node of type " + node.getNodeType());
         }
+    }
+
+    /**
+     * Text with a definite length, as cbor2 writes it. Jackson's writeString(String) switches to an
+     * indefinite-length chunked string for long values; handing it UTF-8 bytes keeps the length definite.
+     */
+    private static void writeText(JsonGenerator gen, String text) throws IOException {
+        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+        gen.writeUTF8String(utf8, 0, utf8.length);
     }
 
     /** Decodes one CBOR data item; throws on malformed input or trailing bytes. */
