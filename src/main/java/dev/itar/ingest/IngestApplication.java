@@ -63,8 +63,9 @@ public final class IngestApplication implements AutoCloseable {
                 new TopicSpec(config.framesTopic(), partitions, rf, Map.of(
                         TopicConfig.MAX_MESSAGE_BYTES_CONFIG, maxBytes,
                         TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, config.framesTimestampType())),
+                // a dead letter is an input record plus error headers
                 new TopicSpec(config.deadLetterTopic(), partitions, rf, Map.of(
-                        TopicConfig.MAX_MESSAGE_BYTES_CONFIG, maxBytes)),
+                        TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(config.outputMaxMessageBytes()))),
                 new TopicSpec(config.sealedTopic(), partitions, rf, Map.of()));
     }
 

@@ -46,6 +46,8 @@ import java.util.regex.Pattern;
 public final class IngestConfig {
     /** The file {@code run} reads when no {@code --config} is given (relative to the working directory). */
     public static final Path DEFAULT_FILE = Path.of("config", "application.properties");
+    /** Extra room for what we write over what we read (dead-letter headers, changelog keys): 1 MiB. */
+    public static final int OUTPUT_HEADROOM_BYTES = 1024 * 1024;
     /** Prefix of the environment variables that override keys. */
     public static final String ENV_PREFIX = "ITAR_";
 
@@ -304,6 +306,15 @@ public final class IngestConfig {
         return maxMessageBytes;
     }
 
+    /**
+     * Largest record this application writes: {@link #maxMessageBytes()} plus {@link #OUTPUT_HEADROOM_BYTES}.
+     * A dead letter is an input record plus error headers, and a changelog record holds one chunk of an input
+     * record under a longer key, so what we write can be a little larger than the largest record we read.
+     */
+    public int outputMaxMessageBytes() {
+        return (int) Math.min(Integer.MAX_VALUE, (long) maxMessageBytes + OUTPUT_HEADROOM_BYTES);
+    }
+
     /** Every resolved value, sorted by key (secrets included: do not log this; see {@link #describe()}). */
     public SortedMap<String, String> values() {
         return values;
@@ -328,7 +339,23 @@ public final class IngestConfig {
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, processingGuarantee);
         p.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class.getName());
         p.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class.getName());
+        // what we write must fit: raise (never lower) the producer's and the changelogs' limits to the output size
+        atLeast(p, StreamsConfig.producerPrefix("max.request.size"), outputMaxMessageBytes());
+        atLeast(p, StreamsConfig.topicPrefix("max.message.bytes"), outputMaxMessageBytes());
         return p;
+    }
+
+    private static void atLeast(Properties p, String key, long min) {
+        String v = p.getProperty(key);
+        long current;
+        try {
+            current = v == null ? 0 : Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IngestConfigException(key, "invalid value '" + v + "' for '" + key + "': expected an integer");
+        }
+        if (current < min) {
+            p.put(key, Long.toString(min));
+        }
     }
 
     /**

@@ -35,7 +35,7 @@ public final class IngestTopology {
 
     public static Topology build(IngestConfig config, IngestMetrics metrics) {
         Map<String, String> changelog = Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
-                Integer.toString(config.maxMessageBytes()));
+                Integer.toString(config.outputMaxMessageBytes()));
         StoreBuilder<KeyValueStore<Bytes, byte[]>> chunks = Stores.keyValueStoreBuilder(
                         Stores.persistentKeyValueStore(RecordingStore.CHUNKS), Serdes.Bytes(), Serdes.ByteArray())
                 .withCachingDisabled()

@@ -103,11 +103,16 @@ class IngestConfigTest {
     void clientSizeLimitsFollowMaxMessageBytes() {
         IngestConfig c = IngestConfig.load(null, Map.of("ITAR_MAX_MESSAGE_BYTES", "33554432"));
         Properties streams = c.streamsProperties();
-        assertThat(streams.getProperty("producer.max.request.size")).isEqualTo("33554432");
+        // what we write (dead letters = input + headers) gets 1 MiB more than what we read
+        assertThat(streams.getProperty("producer.max.request.size")).isEqualTo("34603008");
         assertThat(streams.getProperty("consumer.max.partition.fetch.bytes")).isEqualTo("33554432");
-        assertThat(streams.getProperty(StreamsConfig.topicPrefix("max.message.bytes"))).isEqualTo("33554432");
-        assertThat(c.with("max.message.bytes", "2048").streamsProperties().getProperty("producer.max.request.size"))
+        assertThat(streams.getProperty(StreamsConfig.topicPrefix("max.message.bytes"))).isEqualTo("34603008");
+        assertThat(c.outputMaxMessageBytes()).isEqualTo(34603008);
+        assertThat(c.with("max.message.bytes", "2048").streamsProperties().getProperty("consumer.max.partition.fetch.bytes"))
                 .isEqualTo("2048");
+        // an explicit larger producer limit is kept
+        assertThat(c.with("producer.max.request.size", "99999999").streamsProperties()
+                .getProperty("producer.max.request.size")).isEqualTo("99999999");
     }
 
     @Test
