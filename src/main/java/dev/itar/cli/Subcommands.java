@@ -14,5 +14,6 @@ final class Subcommands {
         cl.addSubcommand(new VerifyCommand());
         cl.addSubcommand(new CatCommand());
         cl.addSubcommand(new MigrateCommand());
+        cl.addSubcommand(new PublishCommand());
     }
 }
