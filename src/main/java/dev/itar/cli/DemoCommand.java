@@ -117,6 +117,7 @@ public final class DemoCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--timeout must be > 0, got " + timeoutSeconds);
         }
         long startNanos = System.nanoTime();
+        Phases phases = new Phases(startNanos);
         VehicleSimulator simulator = new VehicleSimulator(simConfig);
         ProgressLine progress = ProgressLine.forConsole(err);
         Path work = Files.createTempDirectory("itar-demo-");
@@ -129,7 +130,9 @@ public final class DemoCommand implements Callable<Integer> {
                 IngestConfig config = ingestConfig(broker.bootstrapServers(), work.resolve("state"));
                 try (IngestApplication app = new IngestApplication(config)) {
                     app.start();
-                    if (!app.awaitRunning(Duration.ofSeconds(120))) {
+                    boolean running = app.awaitRunning(Duration.ofSeconds(120));
+                    phases.mark("start broker and ingest");
+                    if (!running) {
                         err.println("demo: the ingest application did not start (state " + app.state() + ")"
                                 + (app.failure() != null ? ": " + app.failure() : ""));
                         return 1;
@@ -142,10 +145,12 @@ public final class DemoCommand implements Callable<Integer> {
                                     Locale.ROOT, "demo: sent %d/%d records (%.1f MB), ingested %d",
                                     records, expected, bytes / 1e6, app.metrics().recordsAccepted())));
                         }
+                        phases.mark("simulate and send");
                         progress.finish(String.format(Locale.ROOT, "demo: sent %d records (%.1f MB) for %d recording(s)",
                                 sent.records(), sent.bytes() / 1e6, vehicles));
                         sealed = awaitSealed(sealedConsumer, config.sealedTopic(), simulator.recordingIds(), app,
                                 progress, Duration.ofSeconds(timeoutSeconds));
+                        phases.mark("wait for sealed events");
                     }
                     if (sealed.size() < vehicles) {
                         List<String> missing = new ArrayList<>(simulator.recordingIds());
@@ -157,12 +162,16 @@ public final class DemoCommand implements Callable<Integer> {
                     }
                 }
             }
+            phases.mark("stop ingest and broker");
             progress.finish("demo: all recordings sealed; pipeline stopped; checking the archives ...");
             List<ArchiveCheck> checks = new ArrayList<>();
             for (String id : simulator.recordingIds()) {
                 checks.add(check(id, sealed.get(id), simulator.framesPerSensor()));
             }
+            phases.mark("verify and read back");
             printSummary(out, simConfig, sent, checks, (System.nanoTime() - startNanos) / 1e9);
+            out.println("wall time: " + phases);
+            out.flush();
             List<ArchiveCheck> failed = checks.stream().filter(c -> !c.ok()).toList();
             for (ArchiveCheck check : failed) {
                 err.println("demo: FAILED: " + check.recordingId() + " (" + check.archive() + "): "
@@ -267,6 +276,28 @@ public final class DemoCommand implements Callable<Integer> {
             problems.add("frames per sensor " + frames + " differ from the " + expectedFrames + " sent");
         }
         return new ArchiveCheck(id, archive, bytes, sha256, frames, nodes, arrays, problems);
+    }
+
+    /** Wall time per phase, for the summary (so a slow demo says where the time went). */
+    private static final class Phases {
+        private final StringBuilder text = new StringBuilder();
+        private long lastNanos;
+
+        Phases(long startNanos) {
+            lastNanos = startNanos;
+        }
+
+        void mark(String phase) {
+            long now = System.nanoTime();
+            text.append(text.length() == 0 ? "" : ", ").append(phase)
+                    .append(String.format(Locale.ROOT, " %.1f s", (now - lastNanos) / 1e9));
+            lastNanos = now;
+        }
+
+        @Override
+        public String toString() {
+            return text.toString();
+        }
     }
 
     private void printSummary(PrintWriter out, SimulatorConfig config, SimulationReport sent,
