@@ -30,7 +30,12 @@ final class Compression {
         ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, data.length / 4));
         try {
             LZMA2Options options = new LZMA2Options(LZMA2Options.PRESET_DEFAULT);
-            // The cache reuses the encoder's ~90 MiB of match-finder arrays between calls; output is unaffected.
+            // Preset 6's 8 MiB dictionary costs the encoder ~90 MiB of match-finder arrays. A dictionary no
+            // larger than the input finds the same matches, so for small inputs (indexes and roots are
+            // usually far below 8 MiB) it only changes the dictionary-size byte of the block header, and
+            // keeps sealing's heap small. Still a pure function of the input.
+            options.setDictSize(Math.max(LZMA2Options.DICT_SIZE_MIN, Math.min(options.getDictSize(), data.length)));
+            // The cache reuses the encoder's match-finder arrays between calls; output is unaffected.
             try (XZOutputStream xz = new XZOutputStream(out, options, XZ.CHECK_CRC64, BasicArrayCache.getInstance())) {
                 xz.write(data);
             }
