@@ -72,6 +72,19 @@ class SimulatorProducerTest {
     }
 
     @Test
+    void realtimePacingTakesAtLeastTheSensorTimeAndSendsTheSameRecords() throws Exception {
+        MockProducer<String, byte[]> mock = new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
+        VehicleSimulator simulator = simulator(); // 0.5 s of sensor time
+        long span = simulator.config().endTimeUs() - simulator.config().startTimeUs();
+        SimulationReport report;
+        try (SimulatorProducer producer = new SimulatorProducer(mock, "frames")) {
+            report = producer.send(simulator, true, null);
+        }
+        assertThat(report.elapsed().toNanos()).isGreaterThanOrEqualTo(span * 1000 - 5_000_000L);
+        assertThat(mock.history()).hasSize((int) report.records());
+    }
+
+    @Test
     void producerIsConfiguredForSafeLargeRecords() {
         Map<String, Object> props = SimulatorProducer.producerProperties("127.0.0.1:1", 20_000_000,
                 Map.of("linger.ms", 0));
