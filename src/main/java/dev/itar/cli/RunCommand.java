@@ -6,6 +6,7 @@ import dev.itar.ingest.IngestConfigException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -44,6 +45,11 @@ public final class RunCommand implements Callable<Integer> {
     /** With an explicit environment (tests). */
     RunCommand(Map<String, String> env) {
         this.env = env;
+    }
+
+    /** Runs {@code run} on its own (also reachable as {@code itar-ingest run} once registered in Main). */
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new RunCommand()).execute(args));
     }
 
     /** Loads the configuration as {@code run} would: --config, else the default file if present, else defaults. */

@@ -62,6 +62,8 @@ class RestartIT {
                  KafkaConsumer<byte[], byte[]> sealed = ItClients.consumer(bootstrap, interrupted.sealedTopic())) {
                 second.start();
                 assertThat(second.awaitRunning(WAIT)).isTrue();
+                assertThat(ItClients.await(second, WAIT, () -> second.metrics().openRecordings() == 1))
+                        .as("the open recording is found in the restored state").isTrue();
                 for (TestRecordings.Rec r : records.subList(half, records.size())) {
                     ItClients.send(producer, interrupted.framesTopic(), r.keyBytes(), r.value());
                 }
