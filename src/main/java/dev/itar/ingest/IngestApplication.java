@@ -144,6 +144,14 @@ public final class IngestApplication implements AutoCloseable {
         return failure.get();
     }
 
+    /**
+     * The Kafka Streams client (null before {@link #start()}): for interactive queries of the state stores
+     * ({@link OpenRecordings}) and Kafka's own metrics, as the status endpoint serves them.
+     */
+    public synchronized KafkaStreams kafkaStreams() {
+        return streams;
+    }
+
     public IngestMetrics metrics() {
         return metrics;
     }

@@ -66,12 +66,16 @@ public final class IngestConfig {
     public static final String RECORDING_IDLE_CHECK_INTERVAL_MS = "recording.idle.check.interval.ms";
     public static final String PROCESSING_GUARANTEE = "processing.guarantee";
     public static final String MAX_MESSAGE_BYTES = "max.message.bytes";
+    /** Interface of the status endpoint (/health, /recordings, /metrics). */
+    public static final String HTTP_HOST = "http.host";
+    /** Port of the status endpoint: 0 = any free port, -1 = no endpoint. */
+    public static final String HTTP_PORT = "http.port";
 
     /** Keys validated here; of these only the Streams ones are also handed to Kafka Streams. */
     private static final Set<String> OWN_KEYS = Set.of(BOOTSTRAP_SERVERS, APPLICATION_ID, TOPIC_FRAMES,
             TOPIC_DEAD_LETTERS, TOPIC_SEALED, TOPIC_PARTITIONS, TOPIC_REPLICATION_FACTOR,
             TOPIC_FRAMES_TIMESTAMP_TYPE, ARCHIVE_DIR, ARCHIVE_DIALECT, STATE_DIR, RECORDING_IDLE_TIMEOUT_MS,
-            RECORDING_IDLE_CHECK_INTERVAL_MS, PROCESSING_GUARANTEE, MAX_MESSAGE_BYTES);
+            RECORDING_IDLE_CHECK_INTERVAL_MS, PROCESSING_GUARANTEE, MAX_MESSAGE_BYTES, HTTP_HOST, HTTP_PORT);
     /** Namespaces that belong to this application only: an unknown key there is a typo, not a Kafka setting. */
     private static final List<String> OWN_NAMESPACES = List.of("archive.", "recording.");
 
@@ -98,6 +102,8 @@ public final class IngestConfig {
         d.put(RECORDING_IDLE_CHECK_INTERVAL_MS, "5000");
         d.put(PROCESSING_GUARANTEE, "exactly_once_v2");
         d.put(MAX_MESSAGE_BYTES, "16777216");
+        d.put(HTTP_HOST, "127.0.0.1");
+        d.put(HTTP_PORT, "8080");
         d.put("producer.max.request.size", "${max.message.bytes}");
         d.put("producer.buffer.memory", "67108864");
         d.put("producer.transaction.timeout.ms", "300000");
@@ -135,6 +141,8 @@ public final class IngestConfig {
     private final Duration idleCheckInterval;
     private final String processingGuarantee;
     private final int maxMessageBytes;
+    private final String httpHost;
+    private final int httpPort;
 
     private IngestConfig(Map<String, String> raw, Map<String, String> origins) {
         this.origins = Map.copyOf(origins);
@@ -177,6 +185,8 @@ public final class IngestConfig {
         processingGuarantee = oneOf(PROCESSING_GUARANTEE,
                 List.of(StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE));
         maxMessageBytes = (int) longIn(MAX_MESSAGE_BYTES, 1024, Integer.MAX_VALUE);
+        httpHost = nonBlank(HTTP_HOST);
+        httpPort = (int) longIn(HTTP_PORT, -1, 65535);
     }
 
     /**
@@ -313,6 +323,16 @@ public final class IngestConfig {
      */
     public int outputMaxMessageBytes() {
         return (int) Math.min(Integer.MAX_VALUE, (long) maxMessageBytes + OUTPUT_HEADROOM_BYTES);
+    }
+
+    /** Interface the status endpoint listens on (default 127.0.0.1: not exposed unless asked for). */
+    public String httpHost() {
+        return httpHost;
+    }
+
+    /** Port of the status endpoint; 0 = any free port, -1 = disabled. */
+    public int httpPort() {
+        return httpPort;
     }
 
     /** Every resolved value, sorted by key (secrets included: do not log this; see {@link #describe()}). */
