@@ -1,0 +1,68 @@
+package dev.itar.cli;
+
+import dev.itar.ingest.bench.IngestBenchmark;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+/**
+ * {@code itar-ingest bench [--quick] [--work-dir DIR]}: measures the pipeline against ceilings measured in the same
+ * run on an embedded broker it starts itself; prints one {@code name value} line per figure on stdout (progress
+ * on stderr).
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Measures ingest, sealing, rebuild and archive figures, each as a ratio to a ceiling measured "
+                + "in the same run (plain KafkaConsumer, FileChannel + force), on an embedded Kafka broker.",
+                "Prints one 'name value' line per figure; raw MB/s lines follow the ratios."})
+public final class BenchCommand implements Callable<Integer> {
+    @Option(names = "--quick", description = "smaller sizes (about 2 minutes on 2 cores)")
+    boolean quick;
+
+    @Option(names = "--work-dir", paramLabel = "DIR",
+            description = "where the broker, state and archives go (default: a temporary directory, deleted after)")
+    Path workDir;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        boolean temporary = workDir == null;
+        Path dir = temporary ? Files.createTempDirectory("itar-bench-") : workDir;
+        QuietLogs quiet = QuietLogs.apply();
+        long t0 = System.nanoTime();
+        try {
+            Map<String, Double> figures = IngestBenchmark.run(dir, quick,
+                    msg -> System.err.printf(Locale.ROOT, "[bench %5.1fs] %s%n", (System.nanoTime() - t0) / 1e9, msg));
+            figures.forEach((k, v) -> System.out.println(k + " " + format(v)));
+            System.out.flush();
+            return 0;
+        } finally {
+            quiet.restore();
+            if (temporary) {
+                deleteRecursively(dir);
+            }
+        }
+    }
+
+    static String format(double v) {
+        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+            return Long.toString((long) v);
+        }
+        return String.format(Locale.ROOT, Math.abs(v) >= 100 ? "%.1f" : "%.3f", v);
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
