@@ -14,6 +14,7 @@ final class Subcommands {
         cl.addSubcommand(new VerifyCommand());
         cl.addSubcommand(new CatCommand());
         cl.addSubcommand(new MigrateCommand());
+        cl.addSubcommand(new BenchCommand());
         cl.addSubcommand(new PublishCommand());
     }
 }
