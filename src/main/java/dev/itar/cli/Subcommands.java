@@ -9,6 +9,7 @@ final class Subcommands {
     static void register(CommandLine cl) {
         // one line per command, in the order `--help` shows them
         cl.addSubcommand(new DemoCommand());
+        cl.addSubcommand(new RunCommand());
         cl.addSubcommand(new SimulateCommand());
         cl.addSubcommand(new InspectCommand());
         cl.addSubcommand(new VerifyCommand());
