@@ -9,23 +9,11 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 
 @Command(name = "cat", mixinStandardHelpOptions = true,
         description = {"Writes the raw payload of one key to stdout.",
                 "KEY 'zarr.json' gives the root metadata decoded from the archive's compressed root."})
-final class CatCommand implements Callable<Integer> {
-
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    private java.io.PrintWriter out() {
-        return spec.commandLine().getOut();
-    }
-
-    private java.io.PrintWriter err() {
-        return spec.commandLine().getErr();
-    }
+final class CatCommand extends ConsoleCommand {
 
     @Parameters(index = "0", paramLabel = "FILE", description = "the .zarr.itar archive")
     Path file;

@@ -18,23 +18,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 @Command(name = "inspect", mixinStandardHelpOptions = true,
         description = {"Shows an archive: zarr format, node tree with shapes, dtypes, codecs and attributes,",
                 "member count, and payload bytes against file bytes."})
-final class InspectCommand implements Callable<Integer> {
-
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    private java.io.PrintWriter out() {
-        return spec.commandLine().getOut();
-    }
-
-    private java.io.PrintWriter err() {
-        return spec.commandLine().getErr();
-    }
+final class InspectCommand extends ConsoleCommand {
     /** Attribute JSON longer than this is cut in the tree view; --json always prints it whole. */
     private static final int ATTRIBUTE_WIDTH = 160;
 

@@ -9,24 +9,12 @@ import picocli.CommandLine.Parameters;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 
 @Command(name = "migrate", mixinStandardHelpOptions = true,
         description = {"Converts a legacy zarr-format-2 archive into a zarr-format-3 archive with the same hierarchy,",
                 "attributes and values (ncore's v3 codecs: bytes + blosc lz4 bitshuffle clevel 5; encoded",
                 "images uncompressed). Deterministic; written atomically."})
-final class MigrateCommand implements Callable<Integer> {
-
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    private java.io.PrintWriter out() {
-        return spec.commandLine().getOut();
-    }
-
-    private java.io.PrintWriter err() {
-        return spec.commandLine().getErr();
-    }
+final class MigrateCommand extends ConsoleCommand {
 
     @Parameters(index = "0", paramLabel = "SRC", description = "the legacy (or any) .zarr.itar archive")
     Path src;

@@ -8,24 +8,12 @@ import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 
 @Command(name = "verify", mixinStandardHelpOptions = true,
         description = {"Checks an archive completely: the container (every member once, indexed exactly, zero dead",
                 "space) and the zarr content (every node's metadata and every chunk decodes).",
                 "Exit 0 when valid; otherwise 1 and a one-line reason on stderr."})
-final class VerifyCommand implements Callable<Integer> {
-
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    private java.io.PrintWriter out() {
-        return spec.commandLine().getOut();
-    }
-
-    private java.io.PrintWriter err() {
-        return spec.commandLine().getErr();
-    }
+final class VerifyCommand extends ConsoleCommand {
 
     @Parameters(index = "0", paramLabel = "FILE", description = "the .zarr.itar archive")
     Path file;
