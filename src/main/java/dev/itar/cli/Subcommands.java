@@ -17,5 +17,6 @@ final class Subcommands {
         cl.addSubcommand(new MigrateCommand());
         cl.addSubcommand(new BenchCommand());
         cl.addSubcommand(new PublishCommand());
+        cl.addSubcommand(new RebuildCommand());
     }
 }
