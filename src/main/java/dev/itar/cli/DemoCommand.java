@@ -6,6 +6,7 @@ import dev.itar.archive.ArchiveVerifier;
 import dev.itar.ingest.IngestApplication;
 import dev.itar.ingest.IngestConfig;
 import dev.itar.ingest.kafka.EmbeddedKafkaBroker;
+import dev.itar.ingest.status.StatusServer;
 import dev.itar.ingest.sim.SimulationReport;
 import dev.itar.ingest.sim.SimulatorConfig;
 import dev.itar.ingest.sim.SimulatorProducer;
@@ -128,7 +129,11 @@ public final class DemoCommand implements Callable<Integer> {
             SimulationReport sent;
             try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
                 IngestConfig config = ingestConfig(broker.bootstrapServers(), work.resolve("state"));
-                try (IngestApplication app = new IngestApplication(config)) {
+                try (IngestApplication app = new IngestApplication(config);
+                     // any free port: a demo must not collide with a running instance on 8080
+                     StatusServer status = StatusServer.start(app, config.httpHost(), 0, java.time.Clock.systemUTC())) {
+                    progress.finish("demo: status on " + status.uri() + "health, " + status.uri() + "recordings, "
+                            + status.uri() + "metrics");
                     app.start();
                     boolean running = app.awaitRunning(Duration.ofSeconds(120));
                     phases.mark("start broker and ingest");

@@ -3,6 +3,7 @@ package dev.itar.cli;
 import dev.itar.ingest.IngestApplication;
 import dev.itar.ingest.IngestConfig;
 import dev.itar.ingest.IngestConfigException;
+import dev.itar.ingest.status.StatusServer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,10 +11,12 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -74,6 +77,13 @@ public final class RunCommand implements Callable<Integer> {
             return 2;
         }
         IngestApplication app = new IngestApplication(config);
+        Optional<StatusServer> status;
+        try {
+            status = StatusServer.start(app); // before Kafka: a taken port fails fast, /health says STARTING meanwhile
+        } catch (UncheckedIOException e) {
+            LOG.error("{}", e.getMessage());
+            return 1;
+        }
         // SIGTERM/SIGINT: close (commit, close stores), then end the JVM with 0 — a clean stop is not a failure.
         AtomicBoolean signalled = new AtomicBoolean();
         Thread hook = new Thread(() -> {
@@ -81,6 +91,7 @@ public final class RunCommand implements Callable<Integer> {
             LOG.info("shutdown requested");
             boolean clean = app.close(IngestApplication.DEFAULT_CLOSE_TIMEOUT);
             LOG.info("ingest stopped{}", clean ? "" : " (not within the timeout)");
+            status.ifPresent(StatusServer::close);
             Runtime.getRuntime().halt(clean ? 0 : 1);
         }, "itar-ingest-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -90,12 +101,14 @@ public final class RunCommand implements Callable<Integer> {
             Runtime.getRuntime().removeShutdownHook(hook);
             LOG.error("cannot start ingest: {}", e.getMessage(), e);
             app.close(Duration.ofSeconds(10));
+            status.ifPresent(StatusServer::close);
             return 1;
         }
         // Runs until the client stops by itself, which only happens on a failure (a signal ends the JVM in the hook).
         app.awaitTermination(Duration.ofDays(365_000));
         Runtime.getRuntime().removeShutdownHook(hook);
         app.close(Duration.ofSeconds(30));
+        status.ifPresent(StatusServer::close);
         LOG.error("ingest stopped after a failure: {}", app.failure() == null ? app.state() : app.failure().toString());
         return 1;
     }
