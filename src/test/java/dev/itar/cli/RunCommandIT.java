@@ -38,6 +38,7 @@ class RunCommandIT {
                 "topic.sealed=run-it-sealed",
                 "application.id=run-it",
                 "consumer.session.timeout.ms=6000",
+                "http.port=0",
                 "archive.dir=" + tmp.resolve("archives"),
                 "state.dir=" + tmp.resolve("state"), ""));
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
