@@ -3,6 +3,7 @@ package dev.itar.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.itar.archive.ArchiveVerifier;
+import dev.itar.archive.FileDigests;
 import dev.itar.ingest.IngestApplication;
 import dev.itar.ingest.IngestConfig;
 import dev.itar.ingest.kafka.EmbeddedKafkaBroker;
@@ -25,17 +26,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -253,7 +249,7 @@ public final class DemoCommand implements Callable<Integer> {
         int arrays = 0;
         try {
             bytes = Files.size(archive);
-            sha256 = sha256(archive);
+            sha256 = FileDigests.sha256(archive);
             if (!sha256.equals(event.path("sha256").asText())) {
                 problems.add("sha256 " + sha256 + " differs from the sealed event's " + event.path("sha256").asText());
             }
@@ -329,19 +325,6 @@ public final class DemoCommand implements Callable<Integer> {
             out.println(c.archive() + "  sha256 " + c.sha256());
         }
         out.flush();
-    }
-
-    private static String sha256(Path file) throws IOException {
-        MessageDigest digest;
-        try {
-            digest = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("this JDK has no SHA-256", e);
-        }
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
-            in.transferTo(java.io.OutputStream.nullOutputStream());
-        }
-        return HexFormat.of().formatHex(digest.digest());
     }
 
     private static void deleteRecursively(Path dir) {

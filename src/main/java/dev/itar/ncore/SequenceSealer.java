@@ -2,18 +2,15 @@ package dev.itar.ncore;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.itar.archive.FileDigests;
 import dev.itar.archive.IndexedTarWriter;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -123,15 +120,15 @@ public final class SequenceSealer {
             throw e;
         }
 
-        String[] digests = digests(archive);
+        FileDigests digests = FileDigests.of(archive);
         SortedMap<String, SortedMap<String, ObjectNode>> components = componentInstances(req, framesBySensor);
         byte[] meta = SequenceMetaJson.render(req.header().sequenceId(), interval.start(), interval.end() + 1,
-                req.header().genericMetaData(), req.archiveFileName(), digests[1], components);
+                req.header().genericMetaData(), req.archiveFileName(), digests.md5(), components);
         writeAtomically(sidecar, meta);
 
         SortedMap<String, Long> counts = new TreeMap<>();
         framesBySensor.forEach((k, v) -> counts.put(k, (long) v.size()));
-        return new SealResult(archive, sidecar, Files.size(archive), digests[0], digests[1], interval.start(),
+        return new SealResult(archive, sidecar, Files.size(archive), digests.sha256(), digests.md5(), interval.start(),
                 interval.end() + 1, counts);
     }
 
@@ -200,27 +197,6 @@ public final class SequenceSealer {
         for (var e : byPath.entrySet()) {
             writer.put(e.getKey() + "/zarr.json", SequenceLayout.group(JsonValues.toPlainMap(e.getValue().model())));
         }
-    }
-
-    /** [sha256 hex, md5 hex] of a file, streamed in one pass. */
-    static String[] digests(Path file) throws IOException {
-        MessageDigest sha;
-        MessageDigest md5;
-        try {
-            sha = MessageDigest.getInstance("SHA-256");
-            md5 = MessageDigest.getInstance("MD5");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("JDK without SHA-256/MD5", e);
-        }
-        byte[] buf = new byte[1 << 16];
-        try (InputStream in = Files.newInputStream(file)) {
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                sha.update(buf, 0, n);
-                md5.update(buf, 0, n);
-            }
-        }
-        return new String[] {HexFormat.of().formatHex(sha.digest()), HexFormat.of().formatHex(md5.digest())};
     }
 
     /** Temp file beside the target, fsync, atomic rename: readers never see a partial sidecar. */

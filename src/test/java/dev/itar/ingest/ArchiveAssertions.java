@@ -1,6 +1,7 @@
 package dev.itar.ingest;
 
 import dev.itar.archive.ArchiveVerifier;
+import dev.itar.archive.FileDigests;
 import dev.itar.frames.CameraFrame;
 import dev.itar.frames.Frame;
 import dev.itar.frames.IntrinsicsFrame;
@@ -22,14 +23,9 @@ import dev.itar.ncore.StaticPose;
 import dev.itar.zarr.ZarrArchiveReader;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -123,15 +119,6 @@ final class ArchiveAssertions {
     }
 
     static String sha256(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            byte[] buf = new byte[1 << 16];
-            for (int n; (n = in.read(buf)) > 0; ) {
-                md.update(buf, 0, n);
-            }
-            return HexFormat.of().formatHex(md.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return FileDigests.sha256(file);
     }
 }
