@@ -44,7 +44,7 @@ public final class IngestBenchmark {
         BenchDrive drive = BenchDrive.generate();
 
         Map<String, Double> pipeline = new PipelineBenchmark(workDir.resolve("pipeline"), sizes.driveCopies(),
-                progress).run(drive);
+                Map.of(), progress).run(drive);
         progress.accept("sealing in-process vs FileChannel + force");
         Map<String, Double> seal = SealBenchmark.run(workDir.resolve("seal"), drive, sizes.sealRepeats(),
                 sizes.sealRounds());

@@ -58,10 +58,13 @@ final class PipelineBenchmark {
     private final Path workDir;
     private final int copies;
     private final Consumer<String> progress;
+    private final Map<String, String> extraSettings;
 
-    PipelineBenchmark(Path workDir, int copies, Consumer<String> progress) {
+    /** @param extraSettings ingest settings on top of the defaults (what-if runs, e.g. another commit interval) */
+    PipelineBenchmark(Path workDir, int copies, Map<String, String> extraSettings, Consumer<String> progress) {
         this.workDir = workDir;
         this.copies = copies;
+        this.extraSettings = Map.copyOf(extraSettings);
         this.progress = progress;
     }
 
@@ -124,6 +127,7 @@ final class PipelineBenchmark {
         // sealing only on `end`: the idle rules must not fire during the measurement
         m.put(IngestConfig.RECORDING_IDLE_TIMEOUT_MS, "3600000");
         m.put(IngestConfig.RECORDING_IDLE_CHECK_INTERVAL_MS, "60000");
+        m.putAll(extraSettings);
         return IngestConfig.of(m);
     }
 
