@@ -31,7 +31,7 @@ class ComposeFileTest {
 
     /** The configuration keys deployments override with ITAR_* variables (ITAR_BOOTSTRAP_SERVERS -> bootstrap.servers). */
     private static final Set<String> SUPPORTED_KEYS = Set.of(IngestConfig.BOOTSTRAP_SERVERS, IngestConfig.ARCHIVE_DIR,
-            IngestConfig.STATE_DIR, IngestConfig.APPLICATION_ID);
+            IngestConfig.STATE_DIR, IngestConfig.APPLICATION_ID, IngestConfig.HTTP_HOST, IngestConfig.HTTP_PORT);
 
     private static Path repo;
     private static JsonNode compose;
