@@ -68,4 +68,18 @@ public final class IngestBenchmark {
         }
         return out;
     }
+
+    /**
+     * Only the live pipeline (produce, consumer ceiling, ingest, seal; no rebuild, seal, heap or archive
+     * benchmarks), with {@code settings} on top of the ingest defaults: for iterating on ingest speed.
+     */
+    public static Map<String, Double> runIngest(Path workDir, boolean quick, Map<String, String> settings,
+                                                Consumer<String> progress) throws IOException, InterruptedException {
+        Sizes sizes = quick ? Sizes.QUICK : Sizes.FULL;
+        Files.createDirectories(workDir);
+        progress.accept("generating the simulator's default drive");
+        BenchDrive drive = BenchDrive.generate();
+        return new PipelineBenchmark(workDir.resolve("pipeline"), sizes.driveCopies(), settings, false, progress)
+                .run(drive);
+    }
 }
