@@ -121,8 +121,14 @@ final class RecordingProcessor implements Processor<byte[], byte[], byte[], byte
 
     private ProcessorContext<byte[], byte[]> context;
     private RecordingStore store;
-    /** Open recordings of this task → last record timestamp (mirrors the headers in the store). */
-    private final SortedMap<String, Long> open = new TreeMap<>();
+    /**
+     * Open recordings of this task → their header, exactly as last written to the store. The store stays the
+     * source of truth (every change is written through at once, so it is in the changelog and committed with
+     * the record that caused it); this copy only saves decoding the header again for every record, and is
+     * rebuilt from the store whenever the processor is initialised (restart, rebalance, task revival).
+     * An id in here is never sealed: sealing removes it, and a sealed recording's state is deleted.
+     */
+    private final SortedMap<String, RecordingHeader> open = new TreeMap<>();
     /** Largest record timestamp this task has seen (persisted). */
     private long streamTime = Long.MIN_VALUE;
     /** Wall-clock time of the last record this task processed (or of init). */
@@ -144,7 +150,10 @@ final class RecordingProcessor implements Processor<byte[], byte[], byte[], byte
         KeyValueStore<Bytes, byte[]> state = context.getStateStore(RecordingStore.STATE);
         KeyValueStore<Bytes, byte[]> sealed = context.getStateStore(RecordingStore.SEALED);
         store = new RecordingStore(chunks, state, sealed);
-        store.openRecordings().forEach((id, header) -> open.put(id, header.lastTimestamp()));
+        // a task may be initialised again without close (revived after corruption): start from the store only
+        metrics.openRecordingsChanged(-open.size());
+        open.clear();
+        open.putAll(store.openRecordings());
         streamTime = store.streamTime().orElse(Long.MIN_VALUE);
         metrics.openRecordingsChanged(open.size());
         lastRecordWallClock = context.currentSystemTimeMs();
@@ -175,7 +184,8 @@ final class RecordingProcessor implements Processor<byte[], byte[], byte[], byte
             deadLetter(record, null, InvalidRecordException.BAD_KEY, describeBadKey(record.key()));
             return;
         }
-        Optional<SealedRecording> sealed = store.sealed(id);
+        // an open recording is never sealed: no store lookup for the common case
+        Optional<SealedRecording> sealed = open.containsKey(id) ? Optional.empty() : store.sealed(id);
         if (sealed.isPresent()) {
             deadLetter(record, null, DeadLetters.LATE, "late for a sealed recording: recording '" + id
                     + "' was already sealed into " + sealed.get().archive() + " (" + sealed.get().trigger()
@@ -193,9 +203,9 @@ final class RecordingProcessor implements Processor<byte[], byte[], byte[], byte
     }
 
     private void apply(String id, Frame frame, Record<byte[], byte[]> record) {
-        boolean wasOpen = open.containsKey(id);
-        RecordingHeader header = (wasOpen ? store.header(id) : Optional.<RecordingHeader>empty())
-                .orElseGet(() -> RecordingHeader.opened(record.timestamp()))
+        RecordingHeader cached = open.get(id);
+        boolean wasOpen = cached != null;
+        RecordingHeader header = (wasOpen ? cached : RecordingHeader.opened(record.timestamp()))
                 .seen(record.timestamp());
         String sha = sha256(record.value());
         Outcome outcome;
@@ -230,8 +240,8 @@ final class RecordingProcessor implements Processor<byte[], byte[], byte[], byte
         if (frame instanceof EndFrame e && outcome.kind() == Outcome.Kind.ACCEPTED) {
             header = header.ended(e.t().isPresent() ? e.t().getAsLong() : null);
         }
-        store.putHeader(id, header);
-        if (open.put(id, header.lastTimestamp()) == null) {
+        store.putHeader(id, header); // written through: the store (and its changelog) stays the source of truth
+        if (open.put(id, header) == null) {
             metrics.openRecordingsChanged(1);
         }
         if (frame instanceof EndFrame && outcome.kind() == Outcome.Kind.ACCEPTED) {
@@ -339,8 +349,8 @@ final class RecordingProcessor implements Processor<byte[], byte[], byte[], byte
             return;
         }
         List<String> idle = new ArrayList<>();
-        for (Map.Entry<String, Long> e : open.entrySet()) {
-            if (e.getValue() + idleTimeoutMs < now) {
+        for (Map.Entry<String, RecordingHeader> e : open.entrySet()) {
+            if (e.getValue().lastTimestamp() + idleTimeoutMs < now) {
                 idle.add(e.getKey()); // sorted by id: several seals at once happen in the same order on replay
             }
         }
@@ -362,7 +372,8 @@ final class RecordingProcessor implements Processor<byte[], byte[], byte[], byte
      */
     private void seal(String id, String trigger, long eventTimestamp) {
         long started = System.nanoTime();
-        RecordingHeader header = store.header(id).orElseGet(() -> RecordingHeader.opened(0));
+        RecordingHeader cached = open.get(id);
+        RecordingHeader header = cached != null ? cached : store.header(id).orElseGet(() -> RecordingHeader.opened(0));
         SealResult result;
         try (CloseableIterator<FrameEntry> frames = store.frames(id);
              CloseableIterator<PoseSample> poses = store.poses(id);
@@ -389,11 +400,11 @@ final class RecordingProcessor implements Processor<byte[], byte[], byte[], byte
     }
 
     private void deadLetter(Record<byte[], byte[]> record, String openId, String code, String reason) {
-        if (openId != null && open.containsKey(openId)) {
-            RecordingHeader header = store.header(openId).orElseGet(() -> RecordingHeader.opened(record.timestamp()))
-                    .seen(record.timestamp()).deadLetter();
+        RecordingHeader cached = openId == null ? null : open.get(openId);
+        if (cached != null) {
+            RecordingHeader header = cached.seen(record.timestamp()).deadLetter();
             store.putHeader(openId, header);
-            open.put(openId, header.lastTimestamp());
+            open.put(openId, header);
         }
         emitDeadLetter(record, code, reason);
     }
