@@ -133,6 +133,8 @@ final class RecordingProcessor implements Processor<byte[], byte[], byte[], byte
     private long streamTime = Long.MIN_VALUE;
     /** Wall-clock time of the last record this task processed (or of init). */
     private long lastRecordWallClock;
+    /** When this processor took the task over (real time, as file modification times are): see {@link #seal}. */
+    private long initRealTimeMs;
 
     RecordingProcessor(Path archiveDir, RootDialect dialect, Duration idleTimeout, Duration idleCheckInterval,
                        IngestMetrics metrics) {
@@ -157,6 +159,7 @@ final class RecordingProcessor implements Processor<byte[], byte[], byte[], byte
         streamTime = store.streamTime().orElse(Long.MIN_VALUE);
         metrics.openRecordingsChanged(open.size());
         lastRecordWallClock = context.currentSystemTimeMs();
+        initRealTimeMs = System.currentTimeMillis();
         if (!open.isEmpty()) {
             LOG.info("task {}: {} open recording(s) restored: {}", context.taskId(), open.size(), open.keySet());
         }
@@ -369,6 +372,10 @@ final class RecordingProcessor implements Processor<byte[], byte[], byte[], byte
     /**
      * Writes the recording's archive straight from the stores (chunks stream one by one), publishes the sealed
      * event, deletes the recording's state and remembers it as sealed.
+     *
+     * <p>First it deletes the temp files an earlier owner of this task left when it crashed while sealing this
+     * recording (only this task seals this id; see {@link StaleTempFiles} for why only files older than this
+     * processor's start).
      */
     private void seal(String id, String trigger, long eventTimestamp) {
         long started = System.nanoTime();
@@ -378,8 +385,10 @@ final class RecordingProcessor implements Processor<byte[], byte[], byte[], byte
         try (CloseableIterator<FrameEntry> frames = store.frames(id);
              CloseableIterator<PoseSample> poses = store.poses(id);
              CloseableIterator<Chunk> chunks = store.chunks(id)) {
-            result = sealer.seal(new SealRequest(archiveDir, id, header.sequenceHeader(id), frames, poses,
-                    store.staticPoses(id), store.intrinsics(id), chunks, dialect));
+            SealRequest request = new SealRequest(archiveDir, id, header.sequenceHeader(id), frames, poses,
+                    store.staticPoses(id), store.intrinsics(id), chunks, dialect);
+            deleteStaleTempFiles(id, request);
+            result = sealer.seal(request);
         } catch (IOException e) {
             // disk full, archive directory not writable, ...: not the record's fault; stop and let the
             // operator fix it (exactly-once: nothing is lost, the seal is retried on restart)
@@ -397,6 +406,20 @@ final class RecordingProcessor implements Processor<byte[], byte[], byte[], byte
         metrics.sealed(trigger, nanos, result.bytes());
         LOG.info("sealed recording '{}' ({}): {} bytes, sha256 {}, frames {}, {} ms, {} state keys deleted",
                 id, trigger, result.bytes(), result.sha256(), result.framesPerSensor(), nanos / 1_000_000, deletedKeys);
+    }
+
+    private void deleteStaleTempFiles(String id, SealRequest request) {
+        try {
+            List<Path> deleted = StaleTempFiles.delete(archiveDir,
+                    List.of(request.archiveFileName(), request.sequenceMetaFileName()), initRealTimeMs);
+            if (!deleted.isEmpty()) {
+                LOG.info("recording '{}': deleted temp files left by an interrupted seal: {}", id, deleted);
+            }
+        } catch (IOException e) {
+            // only litter: the seal itself writes new temp files and does not need these gone
+            LOG.warn("recording '{}': cannot delete temp files of an interrupted seal in {}: {}", id, archiveDir,
+                    e.toString());
+        }
     }
 
     private void deadLetter(Record<byte[], byte[]> record, String openId, String code, String reason) {

@@ -30,6 +30,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -230,6 +231,32 @@ class IngestTopologyTest {
         assertThat(keysOf(RecordingStore.CHUNKS, "drive-3")).isEmpty();
         assertThat(keysOf(RecordingStore.STATE, "drive-3")).isEmpty();
         assertThat(keysOf(RecordingStore.SEALED, "drive-3")).containsExactly("drive-3");
+    }
+
+    @Test
+    void sealingDeletesTheTempFilesAnInterruptedSealOfTheSameRecordingLeft() throws IOException {
+        Path archives = tmp.resolve("archives");
+        Files.createDirectories(archives);
+        FileTime beforeStart = FileTime.fromMillis(System.currentTimeMillis() - 3_600_000);
+        Path staleArchive = Files.write(archives.resolve(".drive-5.ncore4.zarr.itar.8127364512.partial"), new byte[10]);
+        Path staleMeta = Files.write(archives.resolve(".drive-5.json.55.partial"), new byte[3]);
+        // a temp file of recording "drive-5.ncore4.zarr.itar.9", whose name extends drive-5's prefix
+        Path otherRecording = Files.write(archives.resolve(".drive-5.ncore4.zarr.itar.9.ncore4.zarr.itar.1.partial"),
+                new byte[1]);
+        // written after this task started: an instance that lost the task (a zombie) may still be sealing
+        Path zombies = Files.write(archives.resolve(".drive-5.ncore4.zarr.itar.77.partial"), new byte[1]);
+        for (Path p : List.of(staleArchive, staleMeta, otherRecording)) {
+            Files.setLastModifiedTime(p, beforeStart);
+        }
+        Files.setLastModifiedTime(zombies, FileTime.fromMillis(System.currentTimeMillis() + 60_000));
+
+        pipe(fullRecording("drive-5"));
+
+        assertThat(archive("drive-5")).exists();
+        assertThat(staleArchive).doesNotExist();
+        assertThat(staleMeta).doesNotExist();
+        assertThat(otherRecording).exists();
+        assertThat(zombies).exists();
     }
 
     @Test
