@@ -17,7 +17,7 @@ import java.nio.file.Path;
  */
 class IndexedTarReaderFuzzTest {
 
-    @FuzzTest(maxDuration = "60s")
+    @FuzzTest(maxDuration = "30s")
     void readAnyFile(byte[] content) throws IOException {
         Path file = Files.createTempFile("itar-fuzz-", ".zarr.itar");
         try {

@@ -11,7 +11,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
  */
 class WireDecoderFuzzTest {
 
-    @FuzzTest(maxDuration = "60s")
+    @FuzzTest(maxDuration = "30s")
     void decodeOnlyThrowsInvalidRecord(byte[] value) {
         try {
             Frame frame = WireDecoder.decode("fuzz-1", value);
