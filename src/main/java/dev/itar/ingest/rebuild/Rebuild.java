@@ -40,6 +40,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -64,6 +65,8 @@ import java.util.stream.Stream;
 public final class Rebuild {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration POLL = Duration.ofMillis(200);
+    /** Between re-reads of the sealed topic while idle recordings are sealed (each re-read reads it whole). */
+    private static final Duration IDLE_POLL = Duration.ofSeconds(1);
 
     private Rebuild() {
     }
@@ -163,10 +166,48 @@ public final class Rebuild {
                                 ? app.failure() : app.state()));
                     }
                 }
+                awaitIdleSeals(app, config, deadline, progress);
                 List<OpenRecording> open = openRecordings(app, deadline);
                 SortedMap<String, JsonNode> sealed = sealedEvents(config, deadline);
                 return new Result(appId, config.archiveDir(), end, sealed, open,
                         (System.nanoTime() - started) / 1_000_000);
+            }
+        }
+    }
+
+    /**
+     * Recordings without an {@code end} whose last record is older than the idle timeout were sealed live by the
+     * wall-clock rule (their partition went quiet). Once caught up, the rebuild's partitions are quiet too, and the
+     * same rule seals them here after the idle timeout; waiting for that makes the rebuild complete, with the
+     * same archives, instead of reporting them open.
+     */
+    private static void awaitIdleSeals(IngestApplication app, IngestConfig config, long deadline,
+                                       Consumer<String> progress) throws InterruptedException {
+        long idleMs = config.recordingIdleTimeout().toMillis();
+        long now = System.currentTimeMillis();
+        Set<String> due = new TreeSet<>();
+        for (OpenRecording r : openRecordings(app, deadline)) {
+            if (!r.ended() && r.lastTimestampMs() + idleMs < now) {
+                due.add(r.recordingId());
+            }
+        }
+        if (due.isEmpty()) {
+            return;
+        }
+        progress.accept("rebuild " + config.applicationId() + ": " + due.size() + " recording(s) without an end are "
+                + "idle (sealed live by wall clock); sealing them here takes up to the idle timeout of "
+                + idleMs / 1000 + " s: " + due);
+        while (!sealedEvents(config, deadline).keySet().containsAll(due)) {
+            if (app.failure() != null) {
+                throw new IllegalStateException("rebuild " + config.applicationId() + " failed: " + app.failure(),
+                        app.failure());
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("rebuild " + config.applicationId() + ": idle recordings " + due
+                        + " were not sealed before the timeout");
+            }
+            if (app.awaitTermination(IDLE_POLL)) {
+                throw new IllegalStateException("rebuild " + config.applicationId() + " stopped: " + app.state());
             }
         }
     }
