@@ -101,11 +101,15 @@ public final class IngestConfig {
         d.put(RECORDING_IDLE_TIMEOUT_MS, "60000");
         d.put(RECORDING_IDLE_CHECK_INTERVAL_MS, "5000");
         d.put(PROCESSING_GUARANTEE, "exactly_once_v2");
+        // exactly-once commits stall the stream thread; 1 s amortises them (outputs visible up to 1 s later)
+        d.put("commit.interval.ms", "1000");
         d.put(MAX_MESSAGE_BYTES, "16777216");
         d.put(HTTP_HOST, "127.0.0.1");
         d.put(HTTP_PORT, "8080");
         d.put("producer.max.request.size", "${max.message.bytes}");
         d.put("producer.buffer.memory", "67108864");
+        // changelog records are single chunks of a few KB: large batches mean far fewer produce requests
+        d.put("producer.batch.size", "1048576");
         d.put("producer.transaction.timeout.ms", "300000");
         d.put("consumer.max.partition.fetch.bytes", "${max.message.bytes}");
         d.put("consumer.fetch.max.bytes", "67108864");
