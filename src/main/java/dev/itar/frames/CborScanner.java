@@ -127,7 +127,7 @@ final class CborScanner {
 
     private void string(int major, long length, int at) throws InvalidRecordException {
         need(length, MAJOR_NAMES[major] + " of " + Long.toUnsignedString(length) + " bytes", at);
-        if (major == 3) {
+        if (major == 3 && !isAscii(pos, (int) length)) {
             try {
                 StandardCharsets.UTF_8.newDecoder()
                         .onMalformedInput(CodingErrorAction.REPORT)
@@ -138,6 +138,16 @@ final class CborScanner {
             }
         }
         pos += (int) length;
+    }
+
+    /** Pure ASCII is valid UTF-8: nearly every text string, checked without a decoder and its buffers. */
+    private boolean isAscii(int from, int length) {
+        for (int i = from, end = from + length; i < end; i++) {
+            if (in[i] < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void indefiniteString(int major, int at) throws InvalidRecordException {

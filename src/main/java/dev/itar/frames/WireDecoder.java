@@ -376,6 +376,9 @@ public final class WireDecoder {
         for (int i = 0; i < r * n; i++) {
             float value = in.getFloat();
             float d = dist.getFloat();
+            if (Float.isNaN(value) == Float.isNaN(d) && (Float.isNaN(value) || (value >= 0 && value <= 1))) {
+                continue; // the common case: no reason text to build (building it per element was most of a decode)
+            }
             String where = "return " + i / n + " of ray " + i % n;
             if (Float.isNaN(value) != Float.isNaN(d)) {
                 throw f.error(OUT_OF_RANGE, "intensity", where + " is " + value + " while distance_m is " + d
