@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.text.Normalizer;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -52,6 +53,53 @@ final class ConsolidatedRoot {
                     .thenComparing(ConsolidatedRoot::casefold)
                     .thenComparing(Comparator.naturalOrder());
 
+    /** {@code keys} in {@link #WRITE_ORDER}; the slash counts are computed once per key, not per comparison. */
+    static List<String> sortedForWrite(Collection<String> keys) {
+        List<SortKey> sk = new ArrayList<>(keys.size());
+        for (String k : keys) {
+            sk.add(new SortKey(slashes(k), k, k));
+        }
+        return sortKeys(sk);
+    }
+
+    /** {@code paths} in {@link #CONSOLIDATED_ORDER}; each path is casefolded once, not per comparison. */
+    static List<String> sortedConsolidated(Collection<String> paths) {
+        List<SortKey> sk = new ArrayList<>(paths.size());
+        for (String p : paths) {
+            sk.add(new SortKey(slashes(p), casefold(p), p));
+        }
+        return sortKeys(sk);
+    }
+
+    /** Precomputed (slashes, folded, raw) ordering key; equal to the comparators above, field by field. */
+    private record SortKey(int slashes, String folded, String raw) implements Comparable<SortKey> {
+        @Override
+        public int compareTo(SortKey o) {
+            int c = Integer.compare(slashes, o.slashes);
+            if (c == 0) {
+                c = folded.compareTo(o.folded);
+            }
+            return c != 0 ? c : raw.compareTo(o.raw);
+        }
+    }
+
+    private static List<String> sortKeys(List<SortKey> keys) {
+        keys.sort(null);
+        List<String> out = new ArrayList<>(keys.size());
+        for (SortKey k : keys) {
+            out.add(k.raw());
+        }
+        return out;
+    }
+
+    private static int slashes(String s) {
+        int n = 0;
+        for (int i = s.indexOf('/'); i >= 0; i = s.indexOf('/', i + 1)) {
+            n++;
+        }
+        return n;
+    }
+
     private static String casefold(String s) {
         // Python's str.casefold() is close to upper-then-lower (it maps ß to ss, unlike toLowerCase).
         return Normalizer.normalize(s, Normalizer.Form.NFKC).toUpperCase(Locale.ROOT).toLowerCase(Locale.ROOT);
@@ -64,8 +112,7 @@ final class ConsolidatedRoot {
      * @param children node path → parsed zarr.json of every non-root node
      */
     static ObjectNode build(ObjectNode root, Map<String, JsonNode> children) {
-        List<String> paths = new ArrayList<>(children.keySet());
-        paths.sort(CONSOLIDATED_ORDER);
+        List<String> paths = sortedConsolidated(children.keySet());
         ObjectNode metadata = NODES.objectNode();
         for (String p : paths) {
             JsonNode node = children.get(p);

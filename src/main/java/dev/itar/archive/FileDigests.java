@@ -17,22 +17,36 @@ public record FileDigests(String sha256, String md5) {
 
     /** sha256 and md5 of {@code file}, lower-case hex. */
     public static FileDigests of(Path file) throws IOException {
-        MessageDigest sha = algorithm("SHA-256");
-        MessageDigest md5 = algorithm("MD5");
+        Accumulator acc = new Accumulator();
         byte[] buf = new byte[BUFFER];
         try (InputStream in = Files.newInputStream(file)) {
             int n;
             while ((n = in.read(buf)) > 0) {
-                sha.update(buf, 0, n);
-                md5.update(buf, 0, n);
+                acc.update(buf, 0, n);
             }
         }
-        return new FileDigests(HexFormat.of().formatHex(sha.digest()), HexFormat.of().formatHex(md5.digest()));
+        return acc.finish();
     }
 
     /** sha256 of {@code file}, lower-case hex. */
     public static String sha256(Path file) throws IOException {
         return of(file).sha256();
+    }
+
+    /** Both digests over bytes fed in order (a file read, or a file being written sequentially). */
+    static final class Accumulator {
+        private final MessageDigest sha = algorithm("SHA-256");
+        private final MessageDigest md5 = algorithm("MD5");
+
+        void update(byte[] b, int off, int len) {
+            sha.update(b, off, len);
+            md5.update(b, off, len);
+        }
+
+        /** The digests of everything fed so far; the accumulator is reset. */
+        FileDigests finish() {
+            return new FileDigests(HexFormat.of().formatHex(sha.digest()), HexFormat.of().formatHex(md5.digest()));
+        }
     }
 
     private static MessageDigest algorithm(String name) {

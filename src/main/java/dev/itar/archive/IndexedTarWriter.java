@@ -49,7 +49,9 @@ public final class IndexedTarWriter implements Closeable {
     private final RootDialect dialect;
     private final Path temp;
     private final FileChannel channel;
+    private final DigestingOutputStream digesting;
     private final CountingOutputStream counted;
+    private FileDigests digests;
     private final TarArchiveOutputStream tar;
     private final Map<String, byte[]> deferred = new LinkedHashMap<>();
     private final List<IndexEntry> written = new ArrayList<>();
@@ -76,8 +78,10 @@ public final class IndexedTarWriter implements Closeable {
             makeWorldReadable(temp);
             ch = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
             this.channel = ch;
-            this.counted = new CountingOutputStream(
-                    new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 20));
+            // The file is written strictly sequentially, so digesting the stream on its way out gives the
+            // file's digests without reading the finished archive back.
+            this.digesting = new DigestingOutputStream(Channels.newOutputStream(ch));
+            this.counted = new CountingOutputStream(new BufferedOutputStream(digesting, 1 << 20));
             // Record size 512: the end marker is exactly two zero blocks, no padding to 10240.
             this.tar = new TarArchiveOutputStream(counted, BLOCK, StandardCharsets.UTF_8.name());
             tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
@@ -256,9 +260,11 @@ public final class IndexedTarWriter implements Closeable {
             counted.write(new byte[(int) (IndexCodec.padded(index.length) - index.length)]);
             counted.write(new IndexHeader(IndexHeader.TYPE_CBOR_XZ_V1, indexOffset, index.length).toBlock());
             counted.flush();
+            FileDigests computed = digesting.digests();
             channel.force(true);
             channel.close();
             moveIntoPlace();
+            digests = computed;
             state = State.CLOSED;
         } catch (IOException | RuntimeException e) {
             abort();
@@ -268,8 +274,7 @@ public final class IndexedTarWriter implements Closeable {
 
     /** Deferred zarr.json records, top-down by (number of '/', key); the root first, compressed. */
     private void writeDeferred() throws IOException {
-        List<String> keys = new ArrayList<>(deferred.keySet());
-        keys.sort(ConsolidatedRoot.WRITE_ORDER);
+        List<String> keys = ConsolidatedRoot.sortedForWrite(deferred.keySet());
         byte[] rootJson = deferred.get(ConsolidatedRoot.ROOT_KEY);
         if (rootJson != null) {
             ObjectNode root = parseObject(ConsolidatedRoot.ROOT_KEY, rootJson);
@@ -319,6 +324,20 @@ public final class IndexedTarWriter implements Closeable {
         }
     }
 
+    /**
+     * sha256 and md5 of the archive as written, equal to {@link FileDigests#of(Path)} of {@link #target()}
+     * right after close, computed while writing so the archive need not be read back.
+     *
+     * @throws IllegalStateException the writer has not been closed successfully
+     */
+    public FileDigests digests() {
+        if (state != State.CLOSED) {
+            throw new IllegalStateException("digests of " + target + " are known only after a successful close; "
+                    + "the writer is " + state.name().toLowerCase());
+        }
+        return digests;
+    }
+
     /** Discards everything written; the target is left as it was. Safe to call more than once. */
     public void abort() {
         if (state == State.CLOSED || state == State.ABORTED) {
@@ -334,6 +353,31 @@ public final class IndexedTarWriter implements Closeable {
             Files.deleteIfExists(temp);
         } catch (IOException ignored) {
             // a leftover temp file is hidden and never at the target
+        }
+    }
+
+    /** Feeds every byte on its way to the file into sha256 and md5. */
+    private static final class DigestingOutputStream extends FilterOutputStream {
+        private final FileDigests.Accumulator acc = new FileDigests.Accumulator();
+
+        DigestingOutputStream(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            acc.update(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            acc.update(b, off, len);
+        }
+
+        FileDigests digests() {
+            return acc.finish();
         }
     }
 

@@ -120,7 +120,7 @@ public final class SequenceSealer {
             throw e;
         }
 
-        FileDigests digests = FileDigests.of(archive);
+        FileDigests digests = writer.digests(); // computed while writing: no second pass over the archive
         SortedMap<String, SortedMap<String, ObjectNode>> components = componentInstances(req, framesBySensor);
         byte[] meta = SequenceMetaJson.render(req.header().sequenceId(), interval.start(), interval.end() + 1,
                 req.header().genericMetaData(), req.archiveFileName(), digests.md5(), components);

@@ -73,6 +73,31 @@ class IndexedTarWriterTest {
         assertThat(ArchiveVerifier.verify(file).info()).isEmpty();
     }
 
+    @ParameterizedTest
+    @EnumSource(RootDialect.class)
+    void digestsComputedWhileWritingEqualTheFinishedFilesDigests(RootDialect dialect) throws Exception {
+        Path target = dir.resolve("d.zarr.itar");
+        IndexedTarWriter w = new IndexedTarWriter(target, dialect);
+        w.put("zarr.json", ROOT);
+        w.put("b/zarr.json", GROUP);
+        w.put("b/x/c/0", new byte[3 << 20]); // larger than the write buffer
+        w.put(LONG_KEY, 5, new ByteArrayInputStream(new byte[] {1, 2, 3, 4, 5}));
+        assertThatThrownBy(w::digests).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("only after a successful close").hasMessageContaining("open");
+        w.close();
+        assertThat(w.digests()).isEqualTo(FileDigests.of(target));
+        assertThat(w.digests().sha256()).hasSize(64);
+        assertThat(w.digests().md5()).hasSize(32);
+    }
+
+    @Test
+    void abortedWriterHasNoDigests() throws Exception {
+        IndexedTarWriter w = new IndexedTarWriter(dir.resolve("a.zarr.itar"));
+        w.put("b/x/c/0", new byte[] {1});
+        w.abort();
+        assertThatThrownBy(w::digests).isInstanceOf(IllegalStateException.class).hasMessageContaining("aborted");
+    }
+
     @Test
     void consolidatedRootIsLaidOutAsZarrPython31() throws Exception {
         Path file = writeSample(dir.resolve("s.zarr.itar"), RootDialect.PR68);
