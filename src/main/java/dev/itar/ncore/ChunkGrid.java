@@ -1,6 +1,7 @@
 package dev.itar.ncore;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /** Splits a whole C-order array into the chunks of a regular chunk grid (edge chunks padded with zeros). */
@@ -25,6 +26,27 @@ final class ChunkGrid {
         long[] strides = stridesOf(shape, itemSize);
         long[] chunkStrides = stridesOf(chunkShape, itemSize);
         int chunkBytes = Math.toIntExact(chunkStrides[0] * chunkShape[0]);
+        // chunks spanning every dimension but the first are contiguous slabs of the C-order array: one copy each
+        // (or none when one chunk is the whole array, as a 0-d array's chunk is) instead of a copy per row
+        boolean slabs = data.length == strides[0] * shape[0]; // else the general path (and its errors) below
+        for (int d = 1; d < rank; d++) {
+            slabs &= chunkShape[d] == shape[d];
+        }
+        if (slabs) {
+            long rowBytes = strides[0];
+            if (grid[0] == 1 && chunkShape[0] == shape[0]) {
+                return List.of(new RawChunk(new long[rank], data));
+            }
+            List<RawChunk> out = new ArrayList<>(Math.toIntExact(grid[0]));
+            for (long i = 0; i < grid[0]; i++) {
+                long[] idx = new long[rank];
+                idx[0] = i;
+                int from = Math.toIntExact(i * chunkShape[0] * rowBytes);
+                // copyOfRange pads past the end with zeros, as an edge chunk is padded
+                out.add(new RawChunk(idx, Arrays.copyOfRange(data, from, from + chunkBytes)));
+            }
+            return out;
+        }
         List<RawChunk> out = new ArrayList<>();
         long[] idx = new long[rank];
         while (true) {

@@ -2,17 +2,19 @@ package dev.itar.ncore;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.itar.zarr.ArrayMetadata;
 import dev.itar.zarr.ChunkKeys;
 import dev.itar.zarr.CodecPipeline;
 import dev.itar.zarr.DataType;
-import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 
 /**
  * Encodes one sensor frame into ncore v4 zarr chunks (compressed here, at ingest time) plus the
@@ -28,10 +30,33 @@ import java.util.SortedMap;
  * <p>Like zarr-python 3 (default {@code write_empty_chunks=False}) a numeric chunk equal to the fill value 0 is
  * not stored; we skip only chunks whose bytes are all zero, so a skipped chunk reads back bit-exactly.
  *
- * <p>Stateless and thread-safe. Bad arguments are {@link IllegalArgumentException}s naming the frame.
+ * <p>Thread-safe; its only shared state is a bounded cache of immutable codec pipelines. Bad arguments are {@link IllegalArgumentException}s naming the frame.
  */
 public final class FrameEncoder {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final VarHandle LE_INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final Pattern DATA_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,128}");
+    /**
+     * Codec pipelines of compressed arrays by (dtype, shape, chunk shape): a sensor sends the same array shapes
+     * frame after frame, and building metadata + pipeline per array was a large part of encoding a frame.
+     * Pipelines are immutable. Bounded: cleared when full (many distinct shapes only cost the rebuild).
+     */
+    private static final int PIPELINE_CACHE_LIMIT = 256;
+    private static final ConcurrentHashMap<PipelineKey, CodecPipeline> PIPELINES = new ConcurrentHashMap<>();
+
+    private record PipelineKey(String dtype, List<Long> shape, List<Long> chunkShape) {
+        static PipelineKey of(String dtype, long[] shape, long[] chunkShape) {
+            return new PipelineKey(dtype, boxed(shape), boxed(chunkShape));
+        }
+
+        private static List<Long> boxed(long[] a) {
+            Long[] b = new Long[a.length];
+            for (int i = 0; i < a.length; i++) {
+                b[i] = a[i];
+            }
+            return List.of(b);
+        }
+    }
 
     /** A camera frame: the encoded image is stored as is. */
     public EncodedFrame camera(String sensor, long t0, long t1, String format, byte[] image, ObjectNode frameMeta,
@@ -130,11 +155,10 @@ public final class FrameEncoder {
     static byte[] packValidMask(FrameBuilder f, byte[] distanceM, byte[] intensityOrNull, int r, int n) {
         int count = Math.multiplyExact(r, n);
         byte[] packed = new byte[(count + 7) / 8];
-        ByteBuffer d = ByteBuffer.wrap(distanceM).order(ByteOrder.LITTLE_ENDIAN);
-        ByteBuffer in = intensityOrNull == null ? null : ByteBuffer.wrap(intensityOrNull).order(ByteOrder.LITTLE_ENDIAN);
+        // NaN test on the raw bits (exponent all ones, mantissa non-zero), no ByteBuffer per call
         for (int i = 0; i < count; i++) {
-            boolean absent = Float.isNaN(d.getFloat(i * 4));
-            if (in != null && Float.isNaN(in.getFloat(i * 4)) != absent) {
+            boolean absent = isNaNBits((int) LE_INT.get(distanceM, i * 4));
+            if (intensityOrNull != null && isNaNBits((int) LE_INT.get(intensityOrNull, i * 4)) != absent) {
                 throw f.bad("intensity and distance_m disagree on absent returns (NaN) at return " + (i / n)
                         + ", ray " + (i % n));
             }
@@ -143,6 +167,10 @@ public final class FrameEncoder {
             }
         }
         return packed;
+    }
+
+    private static boolean isNaNBits(int bits) {
+        return (bits & 0x7fffffff) > 0x7f800000;
     }
 
     /** Collects the nodes and chunks of one frame. */
@@ -172,7 +200,7 @@ public final class FrameEncoder {
                     String name = e.getKey();
                     // names become zarr node names: no '/', not reserved by zarr ('.'/'__' prefixes,
                     // "zarr.json" which would collide with the group's own metadata key)
-                    if (name == null || !name.matches("[A-Za-z0-9_.-]{1,128}") || name.startsWith(".")
+                    if (name == null || !DATA_NAME.matcher(name).matches() || name.startsWith(".")
                             || name.startsWith("__") || name.equals("zarr.json")) {
                         throw bad("bad generic data name \"" + name + "\"; expected [A-Za-z0-9_.-]{1,128}, not starting"
                                 + " with . or __, not zarr.json");
@@ -205,8 +233,7 @@ public final class FrameEncoder {
             }
             FrameNode node = FrameNode.array(path, attrs, Dtypes.spelling(type), shape, cs, compressed);
             nodes.add(node);
-            ArrayMetadata md = NodeMetadata.array(node);
-            CodecPipeline pipeline = NodeMetadata.pipeline(md);
+            CodecPipeline pipeline = pipeline(node);
             for (ChunkGrid.RawChunk c : ChunkGrid.split(raw, shape, cs, type.itemSize())) {
                 if (compressed && ChunkGrid.allZero(c.raw())) {
                     continue; // zarr-python 3 does not write chunks equal to the fill value
@@ -214,6 +241,29 @@ public final class FrameEncoder {
                 String key = framePath + "/" + path + "/" + ChunkKeys.v3(c.index());
                 chunks.add(new Chunk(key, pipeline.encode(c.raw())));
             }
+        }
+
+        /**
+         * The node's codec pipeline. Compressed arrays: cached by (dtype, shape, chunk shape), which is all the
+         * pipeline depends on (attributes do not take part); built the first time exactly as uncached, so a bad
+         * node fails the same way. Uncompressed arrays (images: a new S<length> type nearly every frame) are
+         * not cached.
+         */
+        private static CodecPipeline pipeline(FrameNode node) {
+            if (!node.compressed()) {
+                return NodeMetadata.pipeline(NodeMetadata.array(node));
+            }
+            PipelineKey key = PipelineKey.of(node.dtype(), node.shape(), node.chunkShape());
+            CodecPipeline cached = PIPELINES.get(key);
+            if (cached != null) {
+                return cached;
+            }
+            CodecPipeline built = NodeMetadata.pipeline(NodeMetadata.array(node));
+            if (PIPELINES.size() >= PIPELINE_CACHE_LIMIT) {
+                PIPELINES.clear();
+            }
+            PIPELINES.putIfAbsent(key, built);
+            return built;
         }
 
         EncodedFrame build() {
