@@ -24,9 +24,9 @@ import java.util.stream.Stream;
  * on stderr).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Measures ingest, sealing, rebuild and archive figures, each as a ratio to a ceiling measured "
-                + "in the same run (plain KafkaConsumer, FileChannel + force), on an embedded Kafka broker.",
-                "Prints one 'name value' line per figure; raw MB/s lines follow the ratios."})
+        description = "Measures ingest, sealing, rebuild and archive figures, each as a ratio to a ceiling "
+                + "measured in the same run (plain KafkaConsumer, FileChannel + force), on an embedded "
+                + "Kafka broker. Prints one 'name value' line per figure; raw MB/s lines follow the ratios.")
 public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "smaller sizes (about 2 minutes on 2 cores)")
     boolean quick;

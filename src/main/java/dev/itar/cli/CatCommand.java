@@ -11,8 +11,8 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 @Command(name = "cat", mixinStandardHelpOptions = true,
-        description = {"Writes the raw payload of one key to stdout.",
-                "KEY 'zarr.json' gives the root metadata decoded from the archive's compressed root."})
+        description = "Writes the raw payload of one key to stdout. KEY 'zarr.json' gives the root metadata "
+                + "decoded from the archive's compressed root.")
 final class CatCommand extends ConsoleCommand {
 
     @Parameters(index = "0", paramLabel = "FILE", description = "the .zarr.itar archive")

@@ -55,10 +55,10 @@ import java.util.stream.Stream;
  */
 @Command(name = "demo",
         mixinStandardHelpOptions = true,
-        description = {
-                "Runs the whole pipeline in this process: an embedded Kafka broker, the ingest application and",
-                "the vehicle simulator; waits until every recording is sealed, verifies the archives and prints",
-                "a summary. Needs nothing but a JDK; leaves only the archives behind."},
+        header = "Tries the whole pipeline on this machine: embedded Kafka, ingest, a simulated vehicle.",
+        description = "Runs the whole pipeline in this process: an embedded Kafka broker, the ingest "
+                + "application and the vehicle simulator; waits until every recording is sealed, verifies the "
+                + "archives and prints a summary. Needs nothing but a JDK; leaves only the archives behind.",
         sortOptions = false)
 public final class DemoCommand implements Callable<Integer> {
     /** Recording ids are {@code demo-veh<i>}. */

@@ -20,8 +20,9 @@ import java.util.List;
 import java.util.Map;
 
 @Command(name = "inspect", mixinStandardHelpOptions = true,
-        description = {"Shows an archive: zarr format, node tree with shapes, dtypes, codecs and attributes,",
-                "member count, and payload bytes against file bytes."})
+        header = "Shows an archive: node tree, shapes, dtypes, codecs, attributes, overhead.",
+        description = "Shows an archive: zarr format, node tree with shapes, dtypes, codecs and attributes, "
+                + "member count, and payload bytes against file bytes.")
 final class InspectCommand extends ConsoleCommand {
     /** Attribute JSON longer than this is cut in the tree view; --json always prints it whole. */
     private static final int ATTRIBUTE_WIDTH = 160;

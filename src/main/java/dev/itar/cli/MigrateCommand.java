@@ -11,9 +11,10 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
 
 @Command(name = "migrate", mixinStandardHelpOptions = true,
-        description = {"Converts a legacy zarr-format-2 archive into a zarr-format-3 archive with the same hierarchy,",
-                "attributes and values (ncore's v3 codecs: bytes + blosc lz4 bitshuffle clevel 5; encoded",
-                "images uncompressed). Deterministic; written atomically."})
+        header = "Converts a legacy zarr-format-2 archive into zarr format 3.",
+        description = "Converts a legacy zarr-format-2 archive into a zarr-format-3 archive with the same "
+                + "hierarchy, attributes and values (ncore's v3 codecs: bytes + blosc lz4 bitshuffle clevel "
+                + "5; encoded images uncompressed). Deterministic; written atomically.")
 final class MigrateCommand extends ConsoleCommand {
 
     @Parameters(index = "0", paramLabel = "SRC", description = "the legacy (or any) .zarr.itar archive")

@@ -23,11 +23,12 @@ import java.util.concurrent.Callable;
  * load tests with real data).
  */
 @Command(name = "publish", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {
-                "Publishes an ncore v4 archive (zarr v3 or legacy v2) as wire-format records: start (sequence id,",
-                "meta), intrinsics, static poses, then frames and dynamic poses by time, then end. Ingesting them",
-                "gives back an archive with the same content (component generic_meta_data and float32 static pose",
-                "dtypes excepted: the wire format cannot carry them; they are listed when present)."})
+        header = "Publishes an existing ncore v4 archive as wire-format records, for re-ingestion.",
+        description = "Publishes an ncore v4 archive (zarr v3 or legacy v2) as wire-format records: start "
+                + "(sequence id, meta), intrinsics, static poses, then frames and dynamic poses by time, "
+                + "then end. Ingesting them gives back an archive with the same content (component "
+                + "generic_meta_data and float32 static pose dtypes excepted: the wire format cannot carry "
+                + "them; they are listed when present).")
 public final class PublishCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -22,13 +22,14 @@ import java.util.concurrent.Callable;
  * start is consumed, and prints what it rebuilt and which recordings are still open.
  */
 @Command(name = "rebuild", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {
-                "Rebuilds archives from the frames topic: runs the ingest topology with a fresh application id",
-                "(default <application.id>-rebuild-<12 hex of sha256(absolute DIR)>: the same DIR resumes an interrupted",
-                "rebuild) from the earliest offsets into DIR, until the topic's end offsets at start are consumed;",
-                "then prints every archive (sha256) and the recordings still open (no end, not idle). Sealed events",
-                "and dead letters go to <id>-sealed / <id>-dlq, not to the live topics. Needs the frames topic's",
-                "full history (retention.ms=-1 and retention.bytes=-1, or tiered storage; never compacted)."})
+        header = "Rebuilds archives from the frames topic into another directory (replay).",
+        description = "Rebuilds archives from the frames topic: runs the ingest topology with a fresh "
+                + "application id (default <application.id>-rebuild-<12 hex of sha256(absolute DIR)>: the "
+                + "same DIR resumes an interrupted rebuild) from the earliest offsets into DIR, until the "
+                + "topic's end offsets at start are consumed; then prints every archive (sha256) and the "
+                + "recordings still open (no end, not idle). Sealed events and dead letters go to "
+                + "<id>-sealed / <id>-dlq, not to the live topics. Needs the frames topic's full history "
+                + "(retention.ms=-1 and retention.bytes=-1, or tiered storage; never compacted).")
 public final class RebuildCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -25,13 +25,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * and exits 0) or until it fails (exit 1).
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = {
-                "Runs the ingest pipeline: reads wire-format records from the frames topic, writes one "
-                        + ".ncore4.zarr.itar archive per recording into archive.dir, dead letters and sealed events "
-                        + "to their topics. Stops cleanly on SIGTERM or Ctrl-C.",
-                "Configuration: --config FILE, else ./config/application.properties if present, else built-in "
-                        + "defaults; every key can be overridden by ITAR_<KEY> (upper case, dots as underscores), "
-                        + "e.g. ITAR_BOOTSTRAP_SERVERS, ITAR_ARCHIVE_DIR."})
+        description = "Runs the ingest pipeline: reads wire-format records from the frames topic, writes one "
+                + ".ncore4.zarr.itar archive per recording into archive.dir, dead letters and sealed events "
+                + "to their topics. Stops cleanly on SIGTERM or Ctrl-C. Configuration: --config FILE, else "
+                + "./config/application.properties if present, else built-in defaults; every key can be "
+                + "overridden by ITAR_<KEY> (upper case, dots as underscores), e.g. ITAR_BOOTSTRAP_SERVERS, "
+                + "ITAR_ARCHIVE_DIR.")
 public final class RunCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
 

@@ -16,10 +16,10 @@ import java.util.concurrent.Callable;
 /** {@code simulate}: sends simulated vehicle recordings (wire format v1) to a Kafka topic. */
 @Command(name = "simulate",
         mixinStandardHelpOptions = true,
-        description = {
-                "Sends simulated vehicle recordings to a Kafka topic in wire format v1: per vehicle a start,",
-                "extrinsics and camera intrinsics, rig poses, JPEG camera images, lidar sweeps and radar scans",
-                "in sensor-time order, then an end. Same options and seed, same bytes."},
+        header = "Sends simulated vehicle recordings (wire format v1) to a Kafka topic.",
+        description = "Sends simulated vehicle recordings to a Kafka topic in wire format v1: per vehicle a "
+                + "start, extrinsics and camera intrinsics, rig poses, JPEG camera images, lidar sweeps and "
+                + "radar scans in sensor-time order, then an end. Same options and seed, same bytes.",
         sortOptions = false)
 public final class SimulateCommand implements Callable<Integer> {
 

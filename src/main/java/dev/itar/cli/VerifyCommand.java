@@ -10,9 +10,10 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 @Command(name = "verify", mixinStandardHelpOptions = true,
-        description = {"Checks an archive completely: the container (every member once, indexed exactly, zero dead",
-                "space) and the zarr content (every node's metadata and every chunk decodes).",
-                "Exit 0 when valid; otherwise 1 and a one-line reason on stderr."})
+        header = "Checks an archive completely: container, zero dead space, every chunk decodes.",
+        description = "Checks an archive completely: the container (every member once, indexed exactly, zero "
+                + "dead space) and the zarr content (every node's metadata and every chunk decodes). Exit 0 "
+                + "when valid; otherwise 1 and a one-line reason on stderr.")
 final class VerifyCommand extends ConsoleCommand {
 
     @Parameters(index = "0", paramLabel = "FILE", description = "the .zarr.itar archive")
