@@ -11,7 +11,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.util.Iterator;
 import java.util.Map;
@@ -103,6 +104,11 @@ public final class WireDecoder {
             "intrinsics", "end");
 
     private static final ObjectMapper MAPPER = createMapper();
+    // little-endian views of the ray arrays: the per-element checks read them in place, no ByteBuffer
+    private static final VarHandle LE_FLOAT = MethodHandles.byteArrayViewVarHandle(float[].class,
+            ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LE_LONG = MethodHandles.byteArrayViewVarHandle(long[].class,
+            ByteOrder.LITTLE_ENDIAN);
 
     private WireDecoder() {
     }
@@ -306,11 +312,10 @@ public final class WireDecoder {
         requireLength(f, "distance_m", distanceM, 4L * r * n,
                 "n=" + n + ", r=" + r + " needs " + 4L * r * n + " (float32 R×N)");
 
-        ByteBuffer dir = le(direction);
         for (int i = 0; i < n; i++) {
-            float x = dir.getFloat();
-            float y = dir.getFloat();
-            float z = dir.getFloat();
+            float x = (float) LE_FLOAT.get(direction, 12 * i);
+            float y = (float) LE_FLOAT.get(direction, 12 * i + 4);
+            float z = (float) LE_FLOAT.get(direction, 12 * i + 8);
             double norm = Math.sqrt((double) x * x + (double) y * y + (double) z * z);
             if (!Float.isFinite(x) || !Float.isFinite(y) || !Float.isFinite(z)
                     || Math.abs(norm - 1) > DIRECTION_TOLERANCE) {
@@ -319,17 +324,15 @@ public final class WireDecoder {
                         + DIRECTION_TOLERANCE + ")");
             }
         }
-        ByteBuffer ts = le(timestampUs);
         for (int i = 0; i < n; i++) {
-            long t = ts.getLong();
+            long t = (long) LE_LONG.get(timestampUs, 8 * i);
             if (Long.compareUnsigned(t, t0) < 0 || Long.compareUnsigned(t, t1) > 0) {
                 throw f.error(OUT_OF_RANGE, "timestamp_us", "ray " + i + " is " + Long.toUnsignedString(t)
                         + ", outside the frame interval [t0=" + t0 + ", t1=" + t1 + "]");
             }
         }
-        ByteBuffer dist = le(distanceM);
         for (int i = 0; i < r * n; i++) {
-            float d = dist.getFloat();
+            float d = (float) LE_FLOAT.get(distanceM, 4 * i);
             if (!Float.isNaN(d) && !(d >= 0 && d < Float.POSITIVE_INFINITY)) {
                 throw f.error(OUT_OF_RANGE, "distance_m", "return " + i / n + " of ray " + i % n + " is " + d
                         + "; distances must be finite and >= 0, or NaN for an absent return");
@@ -357,10 +360,6 @@ public final class WireDecoder {
         }
     }
 
-    private static ByteBuffer le(byte[] bytes) {
-        return ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-    }
-
     private static LidarFrame lidar(Fields f) throws InvalidRecordException {
         f.rejectUnknown(LIDAR_FIELDS);
         String sensor = sensor(f);
@@ -371,11 +370,10 @@ public final class WireDecoder {
         byte[] intensity = f.bytes("intensity", "float32 R×N");
         requireLength(f, "intensity", intensity, 4L * r * n,
                 "n=" + n + ", r=" + r + " needs " + 4L * r * n + " (float32 R×N)");
-        ByteBuffer in = le(intensity);
-        ByteBuffer dist = le(rays.distanceM());
+        byte[] distanceM = rays.distanceM();
         for (int i = 0; i < r * n; i++) {
-            float value = in.getFloat();
-            float d = dist.getFloat();
+            float value = (float) LE_FLOAT.get(intensity, 4 * i);
+            float d = (float) LE_FLOAT.get(distanceM, 4 * i);
             if (Float.isNaN(value) == Float.isNaN(d) && (Float.isNaN(value) || (value >= 0 && value <= 1))) {
                 continue; // the common case: no reason text to build (building it per element was most of a decode)
             }
