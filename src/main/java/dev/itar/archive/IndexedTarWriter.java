@@ -18,6 +18,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -277,15 +278,12 @@ public final class IndexedTarWriter implements Closeable {
         List<String> keys = ConsolidatedRoot.sortedForWrite(deferred.keySet());
         byte[] rootJson = deferred.get(ConsolidatedRoot.ROOT_KEY);
         if (rootJson != null) {
-            ObjectNode root = parseObject(ConsolidatedRoot.ROOT_KEY, rootJson);
-            Map<String, JsonNode> children = new LinkedHashMap<>();
-            for (String k : keys) {
-                if (!k.equals(ConsolidatedRoot.ROOT_KEY)) {
-                    children.put(ConsolidatedRoot.nodePath(k), parseObject(k, deferred.get(k)));
-                }
+            byte[] compressed = encodeRootFromTokens(keys, rootJson);
+            if (compressed != null) {
+                writeRecord(dialect.key(), compressed.length, null, compressed);
+            } else {
+                writeRootFromTrees(keys, rootJson);
             }
-            byte[] compressed = ConsolidatedRoot.encode(dialect, ConsolidatedRoot.build(root, children));
-            writeRecord(dialect.key(), compressed.length, null, compressed);
         }
         for (String k : keys) {
             if (!k.equals(ConsolidatedRoot.ROOT_KEY)) {
@@ -294,6 +292,45 @@ public final class IndexedTarWriter implements Closeable {
             }
         }
         deferred.clear();
+    }
+
+    /**
+     * The compressed root straight from token lists (no Jackson trees: parsing every node's zarr.json into
+     * a tree, copying and walking it was most of a seal's metadata time), or null if some document is one the
+     * token list does not represent exactly (then the tree path produces the same bytes, or the error).
+     */
+    private byte[] encodeRootFromTokens(List<String> keys, byte[] rootJson) {
+        JsonObjectTokens root = JsonObjectTokens.tryParse(rootJson);
+        if (root == null) {
+            return null;
+        }
+        Map<String, JsonObjectTokens> children = new HashMap<>(keys.size() * 2);
+        long bytes = rootJson.length;
+        for (String k : keys) {
+            if (!k.equals(ConsolidatedRoot.ROOT_KEY)) {
+                byte[] json = deferred.get(k);
+                JsonObjectTokens node = JsonObjectTokens.tryParse(json);
+                if (node == null) {
+                    return null;
+                }
+                children.put(ConsolidatedRoot.nodePath(k), node);
+                bytes += json.length;
+            }
+        }
+        // CBOR of indented JSON is about half its size
+        return ConsolidatedRoot.encodeTokens(dialect, root, children, (int) Math.min(bytes / 2, 1 << 28));
+    }
+
+    private void writeRootFromTrees(List<String> keys, byte[] rootJson) throws IOException {
+        ObjectNode root = parseObject(ConsolidatedRoot.ROOT_KEY, rootJson);
+        Map<String, JsonNode> children = new LinkedHashMap<>();
+        for (String k : keys) {
+            if (!k.equals(ConsolidatedRoot.ROOT_KEY)) {
+                children.put(ConsolidatedRoot.nodePath(k), parseObject(k, deferred.get(k)));
+            }
+        }
+        byte[] compressed = ConsolidatedRoot.encode(dialect, ConsolidatedRoot.build(root, children));
+        writeRecord(dialect.key(), compressed.length, null, compressed);
     }
 
     private static ObjectNode parseObject(String key, byte[] json) {
