@@ -104,8 +104,37 @@ final class ConsolidatedRoot {
     }
 
     private static String casefold(String s) {
+        if (isAscii(s)) {
+            // NFKC leaves ASCII unchanged and upper-then-lower of ASCII is ASCII lower case
+            return asciiLower(s);
+        }
         // Python's str.casefold() is close to upper-then-lower (it maps ß to ss, unlike toLowerCase).
         return Normalizer.normalize(s, Normalizer.Form.NFKC).toUpperCase(Locale.ROOT).toLowerCase(Locale.ROOT);
+    }
+
+    private static boolean isAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String asciiLower(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= 'A' && c <= 'Z') {
+                char[] out = s.toCharArray();
+                for (int j = i; j < out.length; j++) {
+                    if (out[j] >= 'A' && out[j] <= 'Z') {
+                        out[j] = (char) (out[j] + ('a' - 'A'));
+                    }
+                }
+                return new String(out);
+            }
+        }
+        return s;
     }
 
     /**
@@ -208,7 +237,7 @@ final class ConsolidatedRoot {
             boolean swap = replace || node.isNull(existing);
             gen.writeStartObject(null, n);
             for (int i = 0; i < n; i++) {
-                gen.writeFieldName(new SerializedString(node.fieldName(i)));
+                gen.writeFieldName(node.encodedFieldName(i));
                 if (i == existing && swap) {
                     consolidated.write(gen);
                 } else {
@@ -224,7 +253,7 @@ final class ConsolidatedRoot {
                 gen.writeFieldName(new SerializedString("consolidated_metadata"));
                 consolidated.write(gen);
             }
-            gen.writeFieldName(new SerializedString(node.fieldName(i)));
+            gen.writeFieldName(node.encodedFieldName(i));
             node.writeValue(gen, i);
         }
         if (type < 0) {

@@ -1,5 +1,6 @@
 package dev.itar.archive;
 
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedOutputStream;
@@ -308,7 +309,8 @@ public final class IndexedTarWriter implements Closeable {
      * token list does not represent exactly (then the tree path produces the same bytes, or the error).
      */
     private byte[] encodeRootFromTokens(List<String> keys, byte[] rootJson) {
-        JsonObjectTokens root = JsonObjectTokens.tryParse(rootJson);
+        Map<String, SerializedString> names = new HashMap<>();
+        JsonObjectTokens root = JsonObjectTokens.tryParse(rootJson, names);
         if (root == null) {
             return null;
         }
@@ -317,7 +319,7 @@ public final class IndexedTarWriter implements Closeable {
         for (String k : keys) {
             if (!k.equals(ConsolidatedRoot.ROOT_KEY)) {
                 byte[] json = deferred.get(k);
-                JsonObjectTokens node = JsonObjectTokens.tryParse(json);
+                JsonObjectTokens node = JsonObjectTokens.tryParse(json, names);
                 if (node == null) {
                     return null;
                 }

@@ -9,8 +9,10 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -43,22 +45,34 @@ final class JsonObjectTokens {
     private byte[] kinds = new byte[32];
     /** LONG value, DOUBLE raw bits, or a container's element count (at its start token). */
     private long[] numbers = new long[32];
-    /** NAME / TEXT string, BIG integer. */
+    /** NAME SerializedString, TEXT string, BIG integer. */
     private Object[] refs = new Object[32];
     private int size;
 
     /** Top-level fields: token index of each name; its value runs to the next name (or the final end). */
     private final List<Integer> topNames = new ArrayList<>();
 
-    private JsonObjectTokens() {}
+    private final Map<String, SerializedString> encodedNames;
+
+    private JsonObjectTokens(Map<String, SerializedString> encodedNames) {
+        this.encodedNames = encodedNames;
+    }
 
     /** Tokens of {@code json}'s first value if it is an object the token list represents exactly, else null. */
     static JsonObjectTokens tryParse(byte[] json) {
+        return tryParse(json, new HashMap<>());
+    }
+
+    /**
+     * As {@link #tryParse(byte[])}, sharing {@code names} (name → its encoded form) between documents: node
+     * metadata repeats the same few names thousands of times, and each is then UTF-8 encoded once.
+     */
+    static JsonObjectTokens tryParse(byte[] json, Map<String, SerializedString> names) {
         try (JsonParser p = Cbor.JSON.createParser(json)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return null;
             }
-            JsonObjectTokens t = new JsonObjectTokens();
+            JsonObjectTokens t = new JsonObjectTokens(names);
             return t.readObject(p, true) ? t : null;
         } catch (IOException | RuntimeException e) {
             return null; // the tree path reports it
@@ -81,20 +95,20 @@ final class JsonObjectTokens {
                 }
             } else if (count < SCAN_LIMIT) {
                 for (int i = firstName; i >= 0 && i < size; i = nextSibling(i)) {
-                    if (name.equals(refs[i])) {
+                    if (name.equals(nameAt(i))) {
                         return false;
                     }
                 }
             } else {
                 names = new HashSet<>();
                 for (int i = firstName; i < size; i = nextSibling(i)) {
-                    names.add((String) refs[i]);
+                    names.add(nameAt(i));
                 }
                 if (!names.add(name)) {
                     return false;
                 }
             }
-            int nameAt = add(NAME, 0, name);
+            int nameAt = add(NAME, 0, encodedNames.computeIfAbsent(name, SerializedString::new));
             if (firstName < 0) {
                 firstName = nameAt;
             }
@@ -112,6 +126,10 @@ final class JsonObjectTokens {
         numbers[start] = count;
         add(END_OBJECT, 0, null);
         return true;
+    }
+
+    private String nameAt(int i) {
+        return ((SerializedString) refs[i]).getValue();
     }
 
     /** Index of the name after the field whose name is at {@code nameAt} (or the object's end). */
@@ -202,15 +220,15 @@ final class JsonObjectTokens {
     /** Index of the top-level field called {@code name}, or -1. */
     int field(String name) {
         for (int i = 0; i < topNames.size(); i++) {
-            if (name.equals(refs[topNames.get(i)])) {
+            if (name.equals(nameAt(topNames.get(i)))) {
                 return i;
             }
         }
         return -1;
     }
 
-    String fieldName(int field) {
-        return (String) refs[topNames.get(field)];
+    SerializedString encodedFieldName(int field) {
+        return (SerializedString) refs[topNames.get(field)];
     }
 
     /** True if top-level field {@code field}'s value is JSON null. */
@@ -242,7 +260,7 @@ final class JsonObjectTokens {
                 case START_ARRAY -> gen.writeStartArray(null, (int) numbers[i]);
                 case END_OBJECT -> gen.writeEndObject();
                 case END_ARRAY -> gen.writeEndArray();
-                case NAME -> gen.writeFieldName(new SerializedString((String) refs[i]));
+                case NAME -> gen.writeFieldName((SerializedString) refs[i]);
                 case TEXT -> {
                     byte[] utf8 = ((String) refs[i]).getBytes(StandardCharsets.UTF_8);
                     gen.writeUTF8String(utf8, 0, utf8.length);
