@@ -49,7 +49,7 @@ public final class SequenceSealer {
         ChunkTally tally = new ChunkTally();
         Interval interval = new Interval();
 
-        IndexedTarWriter writer = new IndexedTarWriter(archive, req.dialect());
+        IndexedTarWriter writer = new IndexedTarWriter(archive, req.dialect(), true); // digests while writing
         try {
             // frame nodes: rendered and handed to the writer (which defers zarr.json to close)
             Iterator<FrameEntry> frames = req.frames();

@@ -77,7 +77,7 @@ class IndexedTarWriterTest {
     @EnumSource(RootDialect.class)
     void digestsComputedWhileWritingEqualTheFinishedFilesDigests(RootDialect dialect) throws Exception {
         Path target = dir.resolve("d.zarr.itar");
-        IndexedTarWriter w = new IndexedTarWriter(target, dialect);
+        IndexedTarWriter w = new IndexedTarWriter(target, dialect, true);
         w.put("zarr.json", ROOT);
         w.put("b/zarr.json", GROUP);
         w.put("b/x/c/0", new byte[3 << 20]); // larger than the write buffer
@@ -92,10 +92,19 @@ class IndexedTarWriterTest {
 
     @Test
     void abortedWriterHasNoDigests() throws Exception {
-        IndexedTarWriter w = new IndexedTarWriter(dir.resolve("a.zarr.itar"));
+        IndexedTarWriter w = new IndexedTarWriter(dir.resolve("a.zarr.itar"), RootDialect.PR68, true);
         w.put("b/x/c/0", new byte[] {1});
         w.abort();
         assertThatThrownBy(w::digests).isInstanceOf(IllegalStateException.class).hasMessageContaining("aborted");
+    }
+
+    @Test
+    void writerCreatedWithoutDigestsRefusesToGiveThem() throws Exception {
+        IndexedTarWriter w = new IndexedTarWriter(dir.resolve("n.zarr.itar"));
+        w.put("b/x/c/0", new byte[] {1});
+        w.close();
+        assertThatThrownBy(w::digests).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("created without digests");
     }
 
     @Test
