@@ -48,23 +48,6 @@ final class Cbor {
         return out.toByteArray();
     }
 
-    /** What {@link #encodeWith} runs: generator calls for one CBOR data item. */
-    @FunctionalInterface
-    interface Body {
-        void write(JsonGenerator gen) throws IOException;
-    }
-
-    /** Encodes whatever {@code body} writes with this class's generator settings (definite lengths only). */
-    static byte[] encodeWith(int sizeHint, Body body) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, sizeHint));
-        try (JsonGenerator gen = FACTORY.createGenerator(out)) {
-            body.write(gen);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // in-memory; cannot happen
-        }
-        return out.toByteArray();
-    }
-
     /** Encodes the index table: a map of three parallel arrays. */
     static byte[] encodeIndex(List<IndexEntry> entriesByOffset) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(64 + entriesByOffset.size() * 48);

@@ -1,17 +1,13 @@
 package dev.itar.archive;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -45,18 +41,10 @@ final class ConsolidatedRoot {
                 : metadataKey.substring(0, metadataKey.length() - NODE_SUFFIX.length());
     }
 
-    /** Order in which deferred zarr.json records are written: top-down, (number of '/', key). */
-    static final Comparator<String> WRITE_ORDER =
-            Comparator.comparingLong((String k) -> k.chars().filter(c -> c == '/').count())
-                    .thenComparing(Comparator.naturalOrder());
-
-    /** zarr-python's order for consolidated entries; ties broken by the raw path so output is total. */
-    static final Comparator<String> CONSOLIDATED_ORDER =
-            Comparator.comparingLong((String k) -> k.chars().filter(c -> c == '/').count())
-                    .thenComparing(ConsolidatedRoot::casefold)
-                    .thenComparing(Comparator.naturalOrder());
-
-    /** {@code keys} in {@link #WRITE_ORDER}; the slash counts are computed once per key, not per comparison. */
+    /**
+     * {@code keys} in the order deferred zarr.json records are written: top-down, (number of '/', key). The
+     * slash counts are computed once per key, not per comparison.
+     */
     static List<String> sortedForWrite(Collection<String> keys) {
         List<SortKey> sk = new ArrayList<>(keys.size());
         for (String k : keys) {
@@ -65,7 +53,10 @@ final class ConsolidatedRoot {
         return sortKeys(sk);
     }
 
-    /** {@code paths} in {@link #CONSOLIDATED_ORDER}; each path is casefolded once, not per comparison. */
+    /**
+     * {@code paths} in zarr-python's order for consolidated entries, (number of '/', NFKC-casefolded path), ties
+     * broken by the raw path so the order is total; each path is casefolded once, not per comparison.
+     */
     static List<String> sortedConsolidated(Collection<String> paths) {
         List<SortKey> sk = new ArrayList<>(paths.size());
         for (String p : paths) {
@@ -74,7 +65,7 @@ final class ConsolidatedRoot {
         return sortKeys(sk);
     }
 
-    /** Precomputed (slashes, folded, raw) ordering key; equal to the comparators above, field by field. */
+    /** Precomputed (slashes, folded, raw) ordering key. */
     private record SortKey(int slashes, String folded, String raw) implements Comparable<SortKey> {
         @Override
         public int compareTo(SortKey o) {
@@ -185,100 +176,6 @@ final class ConsolidatedRoot {
             out.set(f.getKey(), f.getValue());
         }
         return out;
-    }
-
-    /**
-     * The bytes {@code encode(dialect, build(root, children))} returns for the trees of the same documents,
-     * written straight from token lists: no tree is built, copied or walked.
-     *
-     * @param children node path → tokens of every non-root node's zarr.json
-     */
-    static byte[] encodeTokens(RootDialect dialect, JsonObjectTokens root, Map<String, JsonObjectTokens> children,
-                               int sizeHint) {
-        List<String> paths = sortedConsolidated(children.keySet());
-        Cbor.Body metadata = gen -> {
-            writeInlineStart(gen);
-            gen.writeStartObject(null, paths.size());
-            for (String p : paths) {
-                JsonObjectTokens node = children.get(p);
-                gen.writeFieldName(new SerializedString(p));
-                int type = node.field("node_type");
-                if (type >= 0 && node.isText(type, "group")) {
-                    writeWithConsolidated(gen, node, ConsolidatedRoot::writeEmptyInline, false);
-                } else {
-                    node.write(gen);
-                }
-            }
-            gen.writeEndObject();
-            gen.writeEndObject();
-        };
-        byte[] cbor = Cbor.encodeWith(sizeHint, gen -> {
-            if (dialect == RootDialect.PR68) {
-                gen.writeStartObject(null, 2);
-                gen.writeFieldName(new SerializedString("zarr_consolidated_format"));
-                gen.writeNumber(1L);
-                gen.writeFieldName(new SerializedString("metadata"));
-            }
-            writeWithConsolidated(gen, root, metadata, true);
-            if (dialect == RootDialect.PR68) {
-                gen.writeEndObject();
-            }
-        });
-        return dialect == RootDialect.NCORE20_ZLIB ? Compression.zlib9(cbor) : Compression.xz(cbor);
-    }
-
-    /** {@link #withConsolidated} as generator calls: same positions, same replacement rule. */
-    private static void writeWithConsolidated(JsonGenerator gen, JsonObjectTokens node, Cbor.Body consolidated,
-                                              boolean replace) throws IOException {
-        int existing = node.field("consolidated_metadata");
-        int type = node.field("node_type");
-        int n = node.fieldCount();
-        if (existing >= 0) {
-            boolean swap = replace || node.isNull(existing);
-            gen.writeStartObject(null, n);
-            for (int i = 0; i < n; i++) {
-                gen.writeFieldName(node.encodedFieldName(i));
-                if (i == existing && swap) {
-                    consolidated.write(gen);
-                } else {
-                    node.writeValue(gen, i);
-                }
-            }
-            gen.writeEndObject();
-            return;
-        }
-        gen.writeStartObject(null, n + 1);
-        for (int i = 0; i < n; i++) {
-            if (i == type) {
-                gen.writeFieldName(new SerializedString("consolidated_metadata"));
-                consolidated.write(gen);
-            }
-            gen.writeFieldName(node.encodedFieldName(i));
-            node.writeValue(gen, i);
-        }
-        if (type < 0) {
-            gen.writeFieldName(new SerializedString("consolidated_metadata"));
-            consolidated.write(gen);
-        }
-        gen.writeEndObject();
-    }
-
-    /** The start of {@link #inline}: the caller writes the metadata map and closes both maps. */
-    private static void writeInlineStart(JsonGenerator gen) throws IOException {
-        gen.writeStartObject(null, 3);
-        gen.writeFieldName(new SerializedString("kind"));
-        byte[] inline = "inline".getBytes(StandardCharsets.UTF_8);
-        gen.writeUTF8String(inline, 0, inline.length);
-        gen.writeFieldName(new SerializedString("must_understand"));
-        gen.writeBoolean(false);
-        gen.writeFieldName(new SerializedString("metadata"));
-    }
-
-    private static void writeEmptyInline(JsonGenerator gen) throws IOException {
-        writeInlineStart(gen);
-        gen.writeStartObject(null, 0);
-        gen.writeEndObject();
-        gen.writeEndObject();
     }
 
     /** The bytes stored under {@code dialect.key()}. */

@@ -1,6 +1,5 @@
 package dev.itar.archive;
 
-import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedOutputStream;
@@ -19,7 +18,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -296,12 +294,7 @@ public final class IndexedTarWriter implements Closeable {
         List<String> keys = ConsolidatedRoot.sortedForWrite(deferred.keySet());
         byte[] rootJson = deferred.get(ConsolidatedRoot.ROOT_KEY);
         if (rootJson != null) {
-            byte[] compressed = encodeRootFromTokens(keys, rootJson);
-            if (compressed != null) {
-                writeRecord(dialect.key(), compressed.length, null, compressed);
-            } else {
-                writeRootFromTrees(keys, rootJson);
-            }
+            writeRoot(keys, rootJson);
         }
         for (String k : keys) {
             if (!k.equals(ConsolidatedRoot.ROOT_KEY)) {
@@ -312,35 +305,7 @@ public final class IndexedTarWriter implements Closeable {
         deferred.clear();
     }
 
-    /**
-     * The compressed root straight from token lists (no Jackson trees: parsing every node's zarr.json into
-     * a tree, copying and walking it was most of a seal's metadata time), or null if some document is one the
-     * token list does not represent exactly (then the tree path produces the same bytes, or the error).
-     */
-    private byte[] encodeRootFromTokens(List<String> keys, byte[] rootJson) {
-        Map<String, SerializedString> names = new HashMap<>();
-        JsonObjectTokens root = JsonObjectTokens.tryParse(rootJson, names);
-        if (root == null) {
-            return null;
-        }
-        Map<String, JsonObjectTokens> children = new HashMap<>(keys.size() * 2);
-        long bytes = rootJson.length;
-        for (String k : keys) {
-            if (!k.equals(ConsolidatedRoot.ROOT_KEY)) {
-                byte[] json = deferred.get(k);
-                JsonObjectTokens node = JsonObjectTokens.tryParse(json, names);
-                if (node == null) {
-                    return null;
-                }
-                children.put(ConsolidatedRoot.nodePath(k), node);
-                bytes += json.length;
-            }
-        }
-        // CBOR of indented JSON is about half its size
-        return ConsolidatedRoot.encodeTokens(dialect, root, children, (int) Math.min(bytes / 2, 1 << 28));
-    }
-
-    private void writeRootFromTrees(List<String> keys, byte[] rootJson) throws IOException {
+    private void writeRoot(List<String> keys, byte[] rootJson) throws IOException {
         ObjectNode root = parseObject(ConsolidatedRoot.ROOT_KEY, rootJson);
         Map<String, JsonNode> children = new LinkedHashMap<>();
         for (String k : keys) {
