@@ -1,6 +1,7 @@
 package dev.itar.cli;
 
 import dev.itar.archive.ArchiveVerifier;
+import dev.itar.archive.FileDigests;
 import dev.itar.ingest.sim.SimulatorConfig;
 import dev.itar.ingest.sim.VehicleSimulator;
 import dev.itar.zarr.Node;
@@ -13,11 +14,10 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -51,7 +51,7 @@ class DemoCommandIT {
         assertThat(archive).isRegularFile();
         assertThat(archives.resolve("demo-veh1.json")).isRegularFile();
         assertThat(ArchiveVerifier.containerProblems(archive)).isEmpty();
-        String sha = sha256(archive);
+        String sha = FileDigests.sha256(archive);
         assertThat(first.out()).contains("demo-veh1").contains(sha).contains("ok (container valid");
         assertThat(first.err()).contains("sealed 1/1");
 
@@ -62,7 +62,7 @@ class DemoCommandIT {
 
         Run second = demo(archives);
         assertThat(second.exitCode()).as("stdout:%n%s%nstderr:%n%s", second.out(), second.err()).isZero();
-        assertThat(sha256(archive)).as("same seed, same bytes").isEqualTo(sha);
+        assertThat(FileDigests.sha256(archive)).as("same seed, same bytes").isEqualTo(sha);
         try (var files = Files.list(archives)) {
             assertThat(files.map(p -> p.getFileName().toString()).sorted().toList())
                     .as("no temp files left behind").containsExactly("demo-veh1.json", "demo-veh1.ncore4.zarr.itar");
@@ -83,26 +83,21 @@ class DemoCommandIT {
         return frames;
     }
 
-    private static String sha256(Path file) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
-    }
-
     private static Set<Thread> nonDaemonThreads() {
         return Thread.getAllStackTraces().keySet().stream().filter(t -> t.isAlive() && !t.isDaemon())
                 .collect(Collectors.toSet());
     }
 
-    /** Bounded: threads that are shutting down get 10 s to finish. */
+    /** Bounded: threads that are shutting down get 10 s in all to finish; we join them rather than poll. */
     private static Set<String> awaitNoNewNonDaemonThreads(Set<Thread> before) throws InterruptedException {
-        Set<String> left = Set.of();
-        for (int i = 0; i < 100; i++) {
-            left = nonDaemonThreads().stream().filter(t -> !before.contains(t)).map(Thread::getName)
-                    .collect(Collectors.toSet());
-            if (left.isEmpty()) {
-                return left;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        for (Thread t : nonDaemonThreads()) {
+            long left = deadline - System.nanoTime();
+            if (!before.contains(t) && left > 0) {
+                t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
             }
-            Thread.sleep(100); // polling a bounded wait for thread exit
         }
-        return left;
+        return nonDaemonThreads().stream().filter(t -> !before.contains(t)).map(Thread::getName)
+                .collect(Collectors.toSet());
     }
 }

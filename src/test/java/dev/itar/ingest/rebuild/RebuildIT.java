@@ -2,6 +2,7 @@ package dev.itar.ingest.rebuild;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.itar.archive.FileDigests;
 import dev.itar.cli.Main;
 import dev.itar.frames.CameraFrame;
 import dev.itar.frames.EndFrame;
@@ -34,10 +35,8 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -90,8 +89,8 @@ class RebuildIT {
         Rebuild.Result result = Rebuild.run(Rebuild.config(live, rebuilt, Rebuild.defaultApplicationId(live, rebuilt)),
                 false, WAIT, line -> { });
         assertThat(result.open()).as("recordings left open").isEmpty();
-        assertThat(sha256(rebuilt.resolve("veh-quiet.ncore4.zarr.itar")))
-                .isEqualTo(sha256(tmp.resolve("live/veh-quiet.ncore4.zarr.itar")));
+        assertThat(FileDigests.sha256(rebuilt.resolve("veh-quiet.ncore4.zarr.itar")))
+                .isEqualTo(FileDigests.sha256(tmp.resolve("live/veh-quiet.ncore4.zarr.itar")));
     }
 
     @Test
@@ -158,11 +157,12 @@ class RebuildIT {
 
             Path rebuiltA = rebuilt.resolve("veh-a.ncore4.zarr.itar");
             Path rebuiltB = rebuilt.resolve("veh-b.ncore4.zarr.itar");
-            assertThat(sha256(rebuiltA)).isEqualTo(sha256(liveA));
-            assertThat(sha256(rebuiltB)).isEqualTo(sha256(liveB));
+            assertThat(FileDigests.sha256(rebuiltA)).isEqualTo(FileDigests.sha256(liveA));
+            assertThat(FileDigests.sha256(rebuiltB)).isEqualTo(FileDigests.sha256(liveB));
             assertThat(rebuilt.resolve("veh-open.ncore4.zarr.itar")).doesNotExist();
             assertThat(out.toString()).contains("rebuild " + expectedId + ":", "2 archive(s)",
-                    "sha256 " + sha256(liveA), "sha256 " + sha256(liveB), "1 recording(s) still open", "veh-open");
+                    "sha256 " + FileDigests.sha256(liveA), "sha256 " + FileDigests.sha256(liveB),
+                    "1 recording(s) still open", "veh-open");
             if (fromBeginning) {
                 assertThat(err.toString()).contains("starting from the beginning");
             }
@@ -249,9 +249,5 @@ class RebuildIT {
         }
         assertThat(raw).as("events on %s", topic).hasSize(n);
         return out;
-    }
-
-    private static String sha256(Path file) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
     }
 }
