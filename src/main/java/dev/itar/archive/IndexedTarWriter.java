@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /**
@@ -41,7 +42,6 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
  */
 public final class IndexedTarWriter implements Closeable {
     private static final int BLOCK = IndexHeader.BLOCK;
-    private static final byte[] ZERO_BLOCK = new byte[BLOCK];
     /** Largest zarr.json we hold in memory; node metadata is kilobytes. */
     private static final long MAX_METADATA_BYTES = 256L * 1024 * 1024;
 
@@ -195,17 +195,14 @@ public final class IndexedTarWriter implements Closeable {
 
     /** One tar record; the payload comes from {@code bytes} if given, else from {@code payload}. */
     private void writeRecord(String key, long size, InputStream payload, byte[] bytes) throws IOException {
-        // Plain records bypass TarArchiveOutputStream (same bytes, see UstarHeader); it keeps no state about
-        // them that matters: with 512-byte records its end marker is two zero blocks whatever came before.
-        boolean plain = UstarHeader.plain(key, size);
-        OutputStream body;
-        if (plain) {
-            counted.write(UstarHeader.of(key, size));
-            body = counted;
-        } else {
-            tar.putArchiveEntry(UstarHeader.entry(key, size));
-            body = tar;
-        }
+        TarArchiveEntry entry = new TarArchiveEntry(key, true);
+        entry.setSize(size);
+        entry.setMode(0644); // Python tarfile writes the permission bits only: "0000644"
+        entry.setModTime(0L);
+        entry.setIds(0, 0);
+        entry.setUserName("");
+        entry.setGroupName("");
+        tar.putArchiveEntry(entry);
         long offset = counted.count();
         if (offset % BLOCK != 0) {
             throw new IllegalStateException("tar header for '" + key + "' did not end on a block boundary");
@@ -213,7 +210,7 @@ public final class IndexedTarWriter implements Closeable {
         byte[] buf = copyBuffer;
         long remaining = size;
         if (bytes != null) {
-            body.write(bytes, 0, bytes.length);
+            tar.write(bytes, 0, bytes.length);
             remaining = 0;
         }
         while (remaining > 0) {
@@ -222,15 +219,10 @@ public final class IndexedTarWriter implements Closeable {
                 throw new IOException("payload for '" + key + "' ended after " + (size - remaining) + " of "
                         + size + " bytes");
             }
-            body.write(buf, 0, n);
+            tar.write(buf, 0, n);
             remaining -= n;
         }
-        if (plain) {
-            int pad = (int) (IndexCodec.padded(size) - size);
-            counted.write(ZERO_BLOCK, 0, pad);
-        } else {
-            tar.closeArchiveEntry();
-        }
+        tar.closeArchiveEntry();
         written.add(new IndexEntry(key, offset, size));
         writtenKeys.add(key);
     }
