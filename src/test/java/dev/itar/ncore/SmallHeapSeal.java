@@ -5,9 +5,9 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.OptionalLong;
 import java.util.function.IntFunction;
+import java.util.stream.IntStream;
 
 /**
  * Run in a child JVM with a small -Xmx by {@link SequenceSealerTest}: seals {@code count} camera frames of
@@ -44,22 +44,8 @@ public final class SmallHeapSeal {
                 + " heap=" + Runtime.getRuntime().maxMemory() / (1 << 20) + "MiB");
     }
 
+    /** Elements made one at a time as the sealer pulls them: nothing is held beyond the current one. */
     private static <T> Iterator<T> lazy(int count, IntFunction<T> make) {
-        return new Iterator<>() {
-            private int next;
-
-            @Override
-            public boolean hasNext() {
-                return next < count;
-            }
-
-            @Override
-            public T next() {
-                if (next >= count) {
-                    throw new NoSuchElementException();
-                }
-                return make.apply(next++);
-            }
-        };
+        return IntStream.range(0, count).mapToObj(make).iterator();
     }
 }

@@ -26,11 +26,11 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntFunction;
+import java.util.stream.IntStream;
 
 /**
  * {@code seal_heap_mib}: seals a recording several times larger than the heap in a child JVM with a small
@@ -133,22 +133,8 @@ public final class SealHeapProbe {
                 peakSampled.get() / 1048576.0, r.bytes() / 1048576.0);
     }
 
+    /** Elements made one at a time as the sealer pulls them: nothing is held beyond the current one. */
     private static <T> Iterator<T> lazy(int count, IntFunction<T> make) {
-        return new Iterator<>() {
-            private int next;
-
-            @Override
-            public boolean hasNext() {
-                return next < count;
-            }
-
-            @Override
-            public T next() {
-                if (next >= count) {
-                    throw new NoSuchElementException();
-                }
-                return make.apply(next++);
-            }
-        };
+        return IntStream.range(0, count).mapToObj(make).iterator();
     }
 }
