@@ -1,6 +1,6 @@
 package dev.itar.cli;
 
-import dev.itar.ingest.bench.IngestBenchmark;
+import dev.itar.bench.IngestBenchmark;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -1,6 +1,6 @@
 package dev.itar.cli;
 
-import dev.itar.ingest.publish.ArchivePublisher;
+import dev.itar.publish.ArchivePublisher;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import picocli.CommandLine;

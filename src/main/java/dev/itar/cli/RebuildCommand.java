@@ -3,7 +3,7 @@ package dev.itar.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.itar.ingest.IngestConfig;
 import dev.itar.ingest.OpenRecordings.OpenRecording;
-import dev.itar.ingest.rebuild.Rebuild;
+import dev.itar.rebuild.Rebuild;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -3,7 +3,7 @@ package dev.itar.cli;
 import dev.itar.ingest.IngestApplication;
 import dev.itar.ingest.IngestConfig;
 import dev.itar.ingest.IngestConfigException;
-import dev.itar.ingest.status.StatusServer;
+import dev.itar.status.StatusServer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

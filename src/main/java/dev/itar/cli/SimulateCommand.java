@@ -1,9 +1,9 @@
 package dev.itar.cli;
 
-import dev.itar.ingest.sim.SimulationReport;
-import dev.itar.ingest.sim.SimulatorConfig;
-import dev.itar.ingest.sim.SimulatorProducer;
-import dev.itar.ingest.sim.VehicleSimulator;
+import dev.itar.sim.SimulationReport;
+import dev.itar.sim.SimulatorConfig;
+import dev.itar.sim.SimulatorProducer;
+import dev.itar.sim.VehicleSimulator;
 import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

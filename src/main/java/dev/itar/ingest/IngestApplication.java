@@ -1,7 +1,7 @@
 package dev.itar.ingest;
 
-import dev.itar.ingest.kafka.TopicAdmin;
-import dev.itar.ingest.kafka.TopicSpec;
+import dev.itar.kafka.TopicAdmin;
+import dev.itar.kafka.TopicSpec;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.config.TopicConfig;

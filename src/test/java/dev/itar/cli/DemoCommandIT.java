@@ -2,8 +2,8 @@ package dev.itar.cli;
 
 import dev.itar.archive.ArchiveVerifier;
 import dev.itar.archive.FileDigests;
-import dev.itar.ingest.sim.SimulatorConfig;
-import dev.itar.ingest.sim.VehicleSimulator;
+import dev.itar.sim.SimulatorConfig;
+import dev.itar.sim.VehicleSimulator;
 import dev.itar.zarr.Node;
 import dev.itar.zarr.ZarrArchiveReader;
 import org.junit.jupiter.api.Test;

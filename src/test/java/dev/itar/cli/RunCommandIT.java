@@ -1,6 +1,6 @@
 package dev.itar.cli;
 
-import dev.itar.ingest.kafka.KafkaBrokerExtension;
+import dev.itar.kafka.KafkaBrokerExtension;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.itar.frames.Frame;
 import dev.itar.frames.WireDecoder;
-import dev.itar.ingest.kafka.KafkaBrokerExtension;
+import dev.itar.kafka.KafkaBrokerExtension;
 import dev.itar.ncore.CameraFrameData;
 import dev.itar.ncore.LidarFrameData;
 import dev.itar.ncore.SensorFrameData;

@@ -1,6 +1,6 @@
 package dev.itar.ingest;
 
-import dev.itar.ingest.kafka.TopicSpec;
+import dev.itar.kafka.TopicSpec;
 
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.itar.frames.InvalidRecordException;
 import dev.itar.frames.LidarFrame;
 import dev.itar.frames.WireEncoder;
-import dev.itar.ingest.kafka.KafkaBrokerExtension;
+import dev.itar.kafka.KafkaBrokerExtension;
 import dev.itar.zarr.ZarrArchiveReader;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;

@@ -3,7 +3,7 @@ package dev.itar.ingest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.itar.frames.CameraFrame;
-import dev.itar.ingest.kafka.KafkaBrokerExtension;
+import dev.itar.kafka.KafkaBrokerExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;

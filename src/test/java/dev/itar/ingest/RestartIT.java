@@ -2,7 +2,7 @@ package dev.itar.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.itar.ingest.kafka.KafkaBrokerExtension;
+import dev.itar.kafka.KafkaBrokerExtension;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;

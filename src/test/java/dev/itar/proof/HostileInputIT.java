@@ -10,10 +10,10 @@ import dev.itar.ingest.DeadLetters;
 import dev.itar.ingest.IngestApplication;
 import dev.itar.ingest.IngestConfig;
 import dev.itar.ingest.IngestMetrics;
-import dev.itar.ingest.kafka.KafkaBrokerExtension;
-import dev.itar.ingest.kafka.TopicAdmin;
-import dev.itar.ingest.sim.SimRecord;
-import dev.itar.ingest.sim.VehicleSimulator;
+import dev.itar.kafka.KafkaBrokerExtension;
+import dev.itar.kafka.TopicAdmin;
+import dev.itar.sim.SimRecord;
+import dev.itar.sim.VehicleSimulator;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;

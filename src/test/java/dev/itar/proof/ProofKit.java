@@ -3,9 +3,9 @@ package dev.itar.proof;
 import dev.itar.archive.FileDigests;
 import dev.itar.ingest.IngestApplication;
 import dev.itar.ingest.IngestConfig;
-import dev.itar.ingest.sim.SimRecord;
-import dev.itar.ingest.sim.SimulatorConfig;
-import dev.itar.ingest.sim.VehicleSimulator;
+import dev.itar.sim.SimRecord;
+import dev.itar.sim.SimulatorConfig;
+import dev.itar.sim.VehicleSimulator;
 import dev.itar.zarr.Node;
 import dev.itar.zarr.ZarrArchiveReader;
 

@@ -1,0 +1,215 @@
+package dev.itar.publish;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.itar.frames.CameraFrame;
+import dev.itar.frames.EndFrame;
+import dev.itar.frames.Frame;
+import dev.itar.frames.IntrinsicsFrame;
+import dev.itar.frames.LidarFrame;
+import dev.itar.frames.Matrices;
+import dev.itar.frames.PoseFrame;
+import dev.itar.frames.RadarFrame;
+import dev.itar.frames.RecordingIds;
+import dev.itar.frames.StartFrame;
+import dev.itar.frames.StaticPoseFrame;
+import dev.itar.frames.TypedArray;
+import dev.itar.ncore.CameraFrameData;
+import dev.itar.ncore.GenericArray;
+import dev.itar.ncore.Intrinsics;
+import dev.itar.ncore.LidarFrameData;
+import dev.itar.ncore.PoseSample;
+import dev.itar.ncore.RadarFrameData;
+import dev.itar.ncore.SensorFrameData;
+import dev.itar.ncore.SequenceHeader;
+import dev.itar.ncore.SequenceReader;
+import dev.itar.ncore.StaticPose;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * The content of an ncore v4 archive (zarr v3 or legacy v2) as the wire-format records a vehicle logger would
+ * have sent: {@code start} (sequence id + generic meta data), every {@code intrinsics}, every {@code static_pose},
+ * then sensor frames and dynamic poses interleaved by time (a frame at its end time t1, a pose at t; on equal
+ * times poses first, then by component and sensor), and last {@code end} with the sequence's inclusive end time.
+ *
+ * <p>Frames are read from the archive one at a time as the iterator advances, so memory does not grow with the
+ * archive; only the schedule (times and names) is held.
+ *
+ * <p>What the wire format cannot carry is listed by {@link #losses()} (and so does not come back after
+ * re-ingesting): a component instance's {@code generic_meta_data} (the wire format has per-frame and
+ * per-sequence meta only) and a static pose's {@code float32} dtype (wire static poses are float64).
+ */
+public final class ArchiveFrames implements Iterator<Frame>, Closeable {
+    /** Archive file name endings stripped to derive a recording id, longest first. */
+    private static final List<String> SUFFIXES = List.of(".ncore4.zarr.itar", ".zarr.itar", ".itar");
+
+    private final Path archive;
+    private final SequenceReader reader;
+    private final SequenceHeader header;
+    private final List<Frame> head = new ArrayList<>();
+    private final List<Timed> timed = new ArrayList<>();
+    private final List<String> losses = new ArrayList<>();
+    private int headIndex;
+    private int timedIndex;
+    private boolean endSent;
+
+    /** One entry of the time-ordered part: a dynamic pose (sensorKey null) or a frame reference. */
+    private record Timed(long t, String sensorKey, long t0, PoseSample pose) {
+    }
+
+    private ArchiveFrames(Path archive, SequenceReader reader) throws IOException {
+        this.archive = archive;
+        this.reader = reader;
+        this.header = reader.header();
+        head.add(new StartFrame(Optional.of(header.sequenceId()), header.genericMetaData()));
+        for (Intrinsics i : reader.intrinsics()) {
+            head.add(new IntrinsicsFrame(i.sensor(), i.kind(), i.model()));
+        }
+        for (StaticPose p : reader.staticPoses()) {
+            head.add(new StaticPoseFrame(p.source(), p.target(), Matrices.toBytes(p.matrix())));
+            if (!"float64".equals(p.dtype())) {
+                losses.add("static pose (" + p.source() + ", " + p.target() + ") has dtype " + p.dtype()
+                        + "; wire static poses are float64, so it comes back as float64");
+            }
+        }
+        for (Map.Entry<String, ObjectNode> e : reader.componentMeta().entrySet()) {
+            if (!e.getValue().isEmpty()) {
+                losses.add(e.getKey() + " generic_meta_data " + e.getValue()
+                        + " is not sent: the wire format has no field for component meta data");
+            }
+        }
+        for (PoseSample p : reader.poses()) {
+            timed.add(new Timed(p.t(), null, 0, p));
+        }
+        for (String sensorKey : reader.sensors()) {
+            for (long[] t : reader.frameTimestamps(sensorKey)) {
+                timed.add(new Timed(t[1], sensorKey, t[0], null));
+            }
+        }
+        // poses first on equal times (sensorKey null sorts first), then component/sensor, then pose names
+        timed.sort(Comparator.comparingLong(Timed::t)
+                .thenComparing(x -> x.sensorKey() == null ? "" : "~" + x.sensorKey())
+                .thenComparing(x -> x.pose() == null ? "" : x.pose().source() + "\0" + x.pose().target()));
+    }
+
+    /** Opens {@code archive} (an ncore v4 sequence, zarr v3 or v2); close it when done. */
+    public static ArchiveFrames open(Path archive) throws IOException {
+        SequenceReader reader = SequenceReader.open(archive);
+        try {
+            return new ArchiveFrames(archive, reader);
+        } catch (IOException | RuntimeException e) {
+            reader.close();
+            throw e;
+        }
+    }
+
+    public Path archive() {
+        return archive;
+    }
+
+    /** The sequence id stored in the archive. */
+    public String sequenceId() {
+        return header.sequenceId();
+    }
+
+    /** Number of records this iterator yields in all. */
+    public long recordCount() {
+        return head.size() + timed.size() + 1L;
+    }
+
+    /** Content of the archive the wire format cannot carry, one sentence each (empty when nothing is lost). */
+    public List<String> losses() {
+        return List.copyOf(losses);
+    }
+
+    /**
+     * The recording id for this archive when none is given: the file name without {@code .ncore4.zarr.itar}
+     * (so re-ingesting writes an archive of the same name), else the sequence id, if either is a valid
+     * recording id.
+     */
+    public String defaultRecordingId() {
+        String name = archive.getFileName().toString();
+        for (String suffix : SUFFIXES) {
+            if (name.endsWith(suffix)) {
+                String id = name.substring(0, name.length() - suffix.length());
+                if (RecordingIds.isValid(id)) {
+                    return id;
+                }
+                break;
+            }
+        }
+        if (RecordingIds.isValid(header.sequenceId())) {
+            return header.sequenceId();
+        }
+        throw new IllegalArgumentException("cannot derive a recording id from " + archive + " (file name '" + name
+                + "', sequence id '" + header.sequenceId() + "'): neither matches [A-Za-z0-9][A-Za-z0-9._-]{0,127}; "
+                + "give one with --recording-id");
+    }
+
+    @Override
+    public boolean hasNext() {
+        return !endSent;
+    }
+
+    @Override
+    public Frame next() {
+        if (headIndex < head.size()) {
+            return head.get(headIndex++);
+        }
+        if (timedIndex < timed.size()) {
+            Timed t = timed.get(timedIndex++);
+            if (t.pose() != null) {
+                PoseSample p = t.pose();
+                return new PoseFrame(p.source(), p.target(), p.t(), Matrices.toBytes(p.matrix()));
+            }
+            try {
+                return wire(reader.frame(t.sensorKey(), t.t0(), t.t()));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read frame " + t.sensorKey() + "/frames/" + t.t() + " of "
+                        + archive + ": " + e.getMessage(), e);
+            }
+        }
+        if (!endSent) {
+            endSent = true;
+            return new EndFrame(header.endT());
+        }
+        throw new NoSuchElementException();
+    }
+
+    /** A frame read from an archive as the wire record that carries it. */
+    static Frame wire(SensorFrameData f) {
+        if (f instanceof CameraFrameData c) {
+            return new CameraFrame(c.sensor(), c.t0(), c.t1(), c.format(), c.image(), c.frameMeta(), data(c.data()));
+        } else if (f instanceof LidarFrameData l) {
+            return new LidarFrame(l.sensor(), l.t0(), l.t1(), l.n(), l.r(), l.direction(), l.timestampUs(),
+                    l.distanceM(), l.intensity(), l.modelElement(), l.frameMeta(), data(l.data()));
+        } else if (f instanceof RadarFrameData r) {
+            return new RadarFrame(r.sensor(), r.t0(), r.t1(), r.n(), r.r(), r.direction(), r.timestampUs(),
+                    r.distanceM(), r.frameMeta(), data(r.data()));
+        }
+        throw new IllegalArgumentException("unknown sensor frame " + f.getClass().getName());
+    }
+
+    private static SortedMap<String, TypedArray> data(SortedMap<String, GenericArray> data) {
+        SortedMap<String, TypedArray> out = new TreeMap<>();
+        data.forEach((k, a) -> out.put(k, new TypedArray(a.dtype(), a.shape(), a.bytes())));
+        return out;
+    }
+
+    @Override
+    public void close() throws IOException {
+        reader.close();
+    }
+}
