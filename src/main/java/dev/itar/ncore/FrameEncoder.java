@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  * Encodes one sensor frame into ncore v4 zarr chunks (compressed here, at ingest time) plus the
  * {@link FrameEntry} needed to render the frame's metadata when the sequence is sealed.
  *
- * <p>Layout (ncore PR #68 {@code components.py}, see /work/notes/ncore-facts.md): under
+ * <p>Layout (ncore PR #68 {@code components.py}): under
  * {@code <component>/<sensor>/frames/<t1>}: {@code generic_data} (attributes = per-frame meta, one array per
  * generic data entry), camera {@code image} (0-d {@code S<len>}, uncompressed, attribute {@code format}); ray
  * bundle sensors {@code ray_bundle/{direction,timestamp_us[,model_element]}},

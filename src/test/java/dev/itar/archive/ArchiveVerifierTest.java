@@ -2,6 +2,7 @@ package dev.itar.archive;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.itar.Fixtures;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -95,7 +96,7 @@ class ArchiveVerifierTest {
 
     @Test
     void rejectsGarbageInTheNcoreFixtureGap() throws Exception {
-        Path fixture = FixtureReadTest.FIXTURES.resolve("plain-1.zarr.itar");
+        Path fixture = Fixtures.PLAIN_1;
         byte[] content = Files.readAllBytes(fixture);
         long indexOffset;
         try (IndexedTarReader r = IndexedTarReader.open(fixture)) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.itar.Fixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -13,10 +14,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** Archives written by ncore's own Python code (zarr format 2) must read and verify. */
 class FixtureReadTest {
-    static final Path FIXTURES = Path.of(System.getProperty("itar.fixtures", "/work/shared/fixtures"), "ncore-v2");
-
     static Stream<Path> fixtures() {
-        return Stream.of("plain-1.zarr.itar", "drive-a.ncore4.zarr.itar").map(FIXTURES::resolve);
+        return Stream.of(Fixtures.PLAIN_1, Fixtures.DRIVE_A);
     }
 
     @ParameterizedTest

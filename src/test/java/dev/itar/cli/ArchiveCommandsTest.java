@@ -1,5 +1,6 @@
 package dev.itar.cli;
 
+import dev.itar.Fixtures;
 import dev.itar.archive.IndexedTarReader;
 import dev.itar.zarr.ArchiveSummary;
 import dev.itar.zarr.PyJson;
@@ -23,9 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** inspect, verify, cat and migrate as a user runs them, on ncore's own archives and on damaged copies. */
 class ArchiveCommandsTest {
-    static final Path FIXTURES = Path.of(System.getProperty("itar.fixtures", "../shared/fixtures"), "ncore-v2");
-    static final Path DRIVE = FIXTURES.resolve("drive-a.ncore4.zarr.itar");
-    static final Path PLAIN = FIXTURES.resolve("plain-1.zarr.itar");
+    static final Path DRIVE = Fixtures.DRIVE_A;
+    static final Path PLAIN = Fixtures.PLAIN_1;
 
     @TempDir
     Path tmp;

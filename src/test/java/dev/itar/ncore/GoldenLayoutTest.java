@@ -2,6 +2,7 @@ package dev.itar.ncore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.itar.Fixtures;
 import dev.itar.archive.ArchiveVerifier;
 import dev.itar.archive.RootDialect;
 import dev.itar.zarr.ArchiveSummary;
@@ -24,10 +25,10 @@ class GoldenLayoutTest {
 
     @Test
     void sealedDriveAHasExactlyNcoresSummary() throws Exception {
-        NcoreFixtures.Sequence seq = NcoreFixtures.read(NcoreFixtures.DRIVE_A);
+        NcoreFixtures.Sequence seq = NcoreFixtures.read(Fixtures.DRIVE_A);
         SealResult result = new SequenceSealer().seal(seq.request(dir, "drive-a", RootDialect.PR68));
 
-        Map<String, Object> expected = PyJson.parseObject(Files.readAllBytes(NcoreFixtures.DRIVE_A_SUMMARY));
+        Map<String, Object> expected = PyJson.parseObject(Files.readAllBytes(Fixtures.DRIVE_A_SUMMARY));
         // round-trip our summary through its JSON so number kinds compare as the fixture's parsed JSON does
         Map<String, Object> actual = PyJson.parseObject(ArchiveSummary.toJson(ArchiveSummary.of(result.archive())));
 

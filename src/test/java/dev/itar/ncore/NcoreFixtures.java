@@ -11,11 +11,6 @@ import java.util.List;
 
 /** Shared test helpers: the reference archive and a way to rebuild a sequence from it. */
 final class NcoreFixtures {
-    static final Path FIXTURES =
-            Path.of(System.getProperty("itar.fixtures", "/work/shared/fixtures"), "ncore-v2");
-    static final Path DRIVE_A = FIXTURES.resolve("drive-a.ncore4.zarr.itar");
-    static final Path DRIVE_A_SUMMARY = FIXTURES.resolve("drive-a.ncore4.zarr.summary.json");
-
     private NcoreFixtures() {}
 
     /** Everything read from an archive, re-encoded as ingest would have done it. */

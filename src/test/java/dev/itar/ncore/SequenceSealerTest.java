@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.itar.Fixtures;
 import dev.itar.archive.ArchiveVerifier;
 import dev.itar.archive.IndexedTarReader;
 import dev.itar.archive.RootDialect;
@@ -177,7 +178,7 @@ class SequenceSealerTest {
 
     @Test
     void driveAV2FixtureReadsBackAsNcoreWroteIt() throws Exception {
-        try (SequenceReader reader = SequenceReader.open(NcoreFixtures.DRIVE_A)) {
+        try (SequenceReader reader = SequenceReader.open(Fixtures.DRIVE_A)) {
             assertThat(reader.zarrFormat()).isEqualTo(2);
             assertThat(reader.sensors()).containsExactly("cameras/camera_front_wide", "lidars/lidar_top",
                     "radars/radar_front");

@@ -2,6 +2,7 @@ package dev.itar.publish;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.itar.Fixtures;
 import dev.itar.archive.ArchiveVerifier;
 import dev.itar.ingest.IngestApplication;
 import dev.itar.ingest.IngestConfig;
@@ -37,9 +38,8 @@ class PublishIngestIT {
     @RegisterExtension
     static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
 
-    static final Path FIXTURES = Path.of(System.getProperty("itar.fixtures", "/work/shared/fixtures"), "ncore-v2");
-    static final Path DRIVE_A = FIXTURES.resolve("drive-a.ncore4.zarr.itar");
-    static final Path DRIVE_A_SUMMARY = FIXTURES.resolve("drive-a.ncore4.zarr.summary.json");
+    static final Path DRIVE_A = Fixtures.DRIVE_A;
+    static final Path DRIVE_A_SUMMARY = Fixtures.DRIVE_A_SUMMARY;
     static final Duration WAIT = Duration.ofSeconds(120);
 
     @TempDir

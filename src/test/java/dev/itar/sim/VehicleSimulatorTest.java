@@ -2,6 +2,7 @@ package dev.itar.sim;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.itar.Fixtures;
 import dev.itar.frames.CameraFrame;
 import dev.itar.frames.EndFrame;
 import dev.itar.frames.Frame;
@@ -35,7 +36,6 @@ import java.util.TreeSet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 class VehicleSimulatorTest {
 
@@ -262,9 +262,7 @@ class VehicleSimulatorTest {
         assertThat(intrinsics.model().get("camera_model_type").asText()).isEqualTo("opencv-pinhole");
         assertThat(intrinsics.model().get("camera_model_parameters").get("resolution").toString()).isEqualTo("[96,64]");
 
-        String fixtures = System.getProperty("itar.fixtures");
-        assumeThat(fixtures).as("itar.fixtures system property").isNotNull();
-        Path summary = Path.of(fixtures, "ncore-v2", "drive-a.ncore4.zarr.summary.json");
+        Path summary = Fixtures.DRIVE_A_SUMMARY;
         JsonNode expected = new ObjectMapper().readTree(Files.readAllBytes(summary))
                 .get("summary").get("intrinsics/default/cameras/camera_front_wide").get("attributes");
         assertThat(fieldNames(intrinsics.model())).isEqualTo(fieldNames(expected));

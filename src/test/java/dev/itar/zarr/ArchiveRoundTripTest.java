@@ -3,6 +3,7 @@ package dev.itar.zarr;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.itar.Fixtures;
 import dev.itar.archive.ArchiveVerifier;
 import dev.itar.archive.IndexedTarReader;
 import dev.itar.archive.IndexedTarWriter;
@@ -319,7 +320,7 @@ class ArchiveRoundTripTest {
 
     @Test
     void migrationRefusesExistingTargetUnlessForced() throws Exception {
-        Path src = NcoreFixturesTest.FIXTURES.resolve("plain-1.zarr.itar");
+        Path src = Fixtures.PLAIN_1;
         Path dst = tmp.resolve("out.zarr.itar");
         Files.writeString(dst, "keep me");
         assertThatThrownBy(() -> Migration.migrate(src, dst, RootDialect.PR68, false, null))

@@ -2,6 +2,7 @@ package dev.itar.zarr;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.itar.Fixtures;
 import dev.itar.archive.ArchiveVerifier;
 import dev.itar.archive.RootDialect;
 import java.io.IOException;
@@ -17,7 +18,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** The reference archives written by ncore's own code: summary, and migration to v3. */
 class NcoreFixturesTest {
-    static final Path FIXTURES = Path.of("/work/shared/fixtures/ncore-v2");
+    static final Path FIXTURES = Fixtures.NCORE_V2;
 
     @TempDir
     Path tmp;

@@ -1,0 +1,34 @@
+package dev.itar;
+
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.Path;
+
+/**
+ * The reference archives written by NVIDIA ncore's own code, kept in the repository under
+ * {@code src/test/resources/fixtures/ncore-v2} (see the README there), found on the test class path.
+ */
+public final class Fixtures {
+    /** Directory of the zarr-format-2 reference archives and their {@code *.summary.json} manifests. */
+    public static final Path NCORE_V2 = directory("fixtures/ncore-v2");
+    /** An ncore v4 sequence: camera, lidar, radar, poses, intrinsics, generic data. */
+    public static final Path DRIVE_A = NCORE_V2.resolve("drive-a.ncore4.zarr.itar");
+    public static final Path DRIVE_A_SUMMARY = NCORE_V2.resolve("drive-a.ncore4.zarr.summary.json");
+    /** A plain zarr hierarchy: every data type and compressor ncore wrote with zarr-python 2. */
+    public static final Path PLAIN_1 = NCORE_V2.resolve("plain-1.zarr.itar");
+
+    private Fixtures() {
+    }
+
+    private static Path directory(String resource) {
+        URL url = Fixtures.class.getClassLoader().getResource(resource + "/README.md");
+        if (url == null) {
+            throw new IllegalStateException("test resource " + resource + "/README.md is not on the class path");
+        }
+        try {
+            return Path.of(url.toURI()).getParent();
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException("test resource " + url + " is not a file", e);
+        }
+    }
+}
