@@ -9,19 +9,17 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
 import com.fasterxml.jackson.dataformat.cbor.CBORGenerator;
 import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.Map;
+import java.util.Iterator;
 
 /**
- * Deterministic CBOR and JSON for the archive's metadata. Maps keep insertion order and every map and
- * array is written with a definite length (as Python's cbor2 does); Jackson's generator only writes
- * definite lengths when it is told the size up front, which is why trees are walked by hand here.
+ * Deterministic CBOR for the archive's metadata, and decoding of what readers find. Every map and array is
+ * written with a definite length, as Python's cbor2 does; Jackson's generator only writes definite lengths when
+ * it is told the size up front, so writers give sizes and write text as UTF-8 bytes.
  */
-final class Cbor {
+public final class Cbor {
     private static final CBORFactory FACTORY = CBORFactory.builder()
             .enable(CBORGenerator.Feature.WRITE_MINIMAL_INTS)
             .disable(CBORGenerator.Feature.WRITE_TYPE_HEADER)
@@ -37,96 +35,101 @@ final class Cbor {
 
     private Cbor() {}
 
-    /** Encodes a JSON tree, maps in their iteration order, all lengths definite. */
-    static byte[] encode(JsonNode node) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (JsonGenerator gen = FACTORY.createGenerator(out)) {
-            write(gen, node);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // in-memory; cannot happen
-        }
-        return out.toByteArray();
+    /**
+     * A generator of the archive's deterministic CBOR into {@code out}: minimal integers, 8-byte floats, no type
+     * header, no string references. Definite lengths are the caller's to give; text should be written as UTF-8
+     * bytes ({@code writeUTF8String}) so long strings keep a definite length too.
+     */
+    public static JsonGenerator generator(java.io.OutputStream out) throws IOException {
+        return FACTORY.createGenerator(out);
     }
 
-    /** Encodes the index table: a map of three parallel arrays. */
-    static byte[] encodeIndex(List<IndexEntry> entriesByOffset) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(64 + entriesByOffset.size() * 48);
-        try (JsonGenerator gen = FACTORY.createGenerator(out)) {
-            int n = entriesByOffset.size();
-            gen.writeStartObject(null, 3);
-            gen.writeFieldName("items");
-            gen.writeStartArray(null, n);
-            for (IndexEntry e : entriesByOffset) {
-                writeText(gen, e.key());
-            }
-            gen.writeEndArray();
-            gen.writeFieldName("offset_datas");
-            gen.writeStartArray(null, n);
-            for (IndexEntry e : entriesByOffset) {
-                gen.writeNumber(e.offset());
-            }
-            gen.writeEndArray();
-            gen.writeFieldName("sizes");
-            gen.writeStartArray(null, n);
-            for (IndexEntry e : entriesByOffset) {
-                gen.writeNumber(e.size());
-            }
-            gen.writeEndArray();
-            gen.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
-    }
-
-    private static void write(JsonGenerator gen, JsonNode node) throws IOException {
-        switch (node.getNodeType()) {
-            case OBJECT -> {
-                gen.writeStartObject(null, node.size());
-                for (Map.Entry<String, JsonNode> f : node.properties()) {
-                    // SerializableString keeps long keys definite-length (as writeText does for values)
-                    gen.writeFieldName(new com.fasterxml.jackson.core.io.SerializedString(f.getKey()));
-                    write(gen, f.getValue());
-                }
-                gen.writeEndObject();
-            }
-            case ARRAY -> {
-                gen.writeStartArray(null, node.size());
-                for (JsonNode child : node) {
-                    write(gen, child);
-                }
-                gen.writeEndArray();
-            }
-            case STRING -> writeText(gen, node.textValue());
-            case BOOLEAN -> gen.writeBoolean(node.booleanValue());
-            case NULL, MISSING -> gen.writeNull();
-            case BINARY -> {
-                byte[] b = node.binaryValue();
-                gen.writeBinary(b, 0, b.length);
-            }
-            case NUMBER -> {
-                if (node.isIntegralNumber()) {
-                    if (node.canConvertToLong()) {
-                        gen.writeNumber(node.longValue());
-                    } else {
-                        gen.writeNumber(node.bigIntegerValue());
-                    }
-                } else {
-                    // Python floats are binary64; cbor2 writes them as 8-byte floats.
-                    gen.writeNumber(node.doubleValue());
-                }
-            }
-            default -> throw new IllegalArgumentException("cannot encode JSON node of type " + node.getNodeType());
-        }
+    /** One pass over the index entries, in offset order. */
+    interface EntryPass {
+        Iterator<MemberIndexFile.Entry> open() throws IOException;
     }
 
     /**
-     * Text with a definite length, as cbor2 writes it. Jackson's writeString(String) switches to an
-     * indefinite-length chunked string for long values; handing it UTF-8 bytes keeps the length definite.
+     * Writes the index table {"items": [key…], "offset_datas": [offset…], "sizes": [size…]} of {@code n} entries,
+     * all lengths definite, taking three passes over the entries so none is held in memory.
      */
-    private static void writeText(JsonGenerator gen, String text) throws IOException {
-        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
-        gen.writeUTF8String(utf8, 0, utf8.length);
+    static void writeIndex(JsonGenerator gen, long n, EntryPass pass) throws IOException {
+        if (n > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("an index of " + n + " entries is too large");
+        }
+        gen.writeStartObject(null, 3);
+        gen.writeFieldName("items");
+        gen.writeStartArray(null, (int) n);
+        for (Iterator<MemberIndexFile.Entry> it = pass.open(); it.hasNext(); ) {
+            byte[] k = it.next().keyUtf8();
+            gen.writeUTF8String(k, 0, k.length);
+        }
+        gen.writeEndArray();
+        gen.writeFieldName("offset_datas");
+        gen.writeStartArray(null, (int) n);
+        for (Iterator<MemberIndexFile.Entry> it = pass.open(); it.hasNext(); ) {
+            gen.writeNumber(it.next().offset());
+        }
+        gen.writeEndArray();
+        gen.writeFieldName("sizes");
+        gen.writeStartArray(null, (int) n);
+        for (Iterator<MemberIndexFile.Entry> it = pass.open(); it.hasNext(); ) {
+            gen.writeNumber(it.next().size());
+        }
+        gen.writeEndArray();
+        gen.writeEndObject();
+    }
+
+    /** The length of what {@link #writeIndex} writes, from one pass over the entries. */
+    static long indexLength(long n, Iterator<MemberIndexFile.Entry> pass) {
+        long length = 1 + textLength(5) + head(n) + textLength(12) + head(n) + textLength(5) + head(n);
+        while (pass.hasNext()) {
+            MemberIndexFile.Entry e = pass.next();
+            length += textLength(e.keyUtf8().length) + head(e.offset()) + head(e.size());
+        }
+        return length;
+    }
+
+    private static long textLength(int utf8Bytes) {
+        return head(utf8Bytes) + utf8Bytes;
+    }
+
+    /** Bytes of a CBOR head (major type and argument) for argument {@code v}. */
+    private static long head(long v) {
+        return v < 24 ? 1 : v < 0x100 ? 2 : v < 0x10000 ? 3 : v < 0x1_0000_0000L ? 5 : 9;
+    }
+
+    /** CBOR major type 3: a text string. */
+    public static final int TEXT = 3;
+    /** CBOR major type 5: a map. */
+    public static final int MAP = 5;
+
+    /**
+     * Writes a CBOR head, as a generator would, for content written around a generator (e.g. a map whose entries
+     * were encoded earlier): {@code major} type and the shortest encoding of the non-negative {@code argument}.
+     */
+    public static void writeHead(java.io.OutputStream out, int major, long argument) throws IOException {
+        int m = major << 5;
+        if (argument < 24) {
+            out.write(m | (int) argument);
+        } else if (argument < 0x100) {
+            out.write(m | 24);
+            out.write((int) argument);
+        } else if (argument < 0x10000) {
+            out.write(m | 25);
+            out.write((int) (argument >>> 8));
+            out.write((int) argument);
+        } else if (argument < 0x1_0000_0000L) {
+            out.write(m | 26);
+            for (int shift = 24; shift >= 0; shift -= 8) {
+                out.write((int) (argument >>> shift));
+            }
+        } else {
+            out.write(m | 27);
+            for (int shift = 56; shift >= 0; shift -= 8) {
+                out.write((int) (argument >>> shift));
+            }
+        }
     }
 
     /** Decodes one CBOR data item; throws on malformed input or trailing bytes. */

@@ -4,9 +4,11 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
+import java.util.zip.DeflaterOutputStream;
 import java.util.zip.Inflater;
 import org.tukaani.xz.BasicArrayCache;
 import org.tukaani.xz.LZMA2Options;
@@ -24,7 +26,7 @@ import org.tukaani.xz.XZOutputStream;
  * pure function of the input. Decompression is always bounded: a hostile file must not make us allocate or
  * loop without limit.
  */
-final class Compression {
+public final class Compression {
     /** Largest LZMA dictionary we agree to allocate while decoding (preset 9 needs 64 MiB). */
     private static final int XZ_MEMORY_LIMIT_KIB = 128 * 1024;
     /** See the class comment: speed over the last 14% of size, for metadata that is small either way. */
@@ -32,20 +34,52 @@ final class Compression {
 
     private Compression() {}
 
-    static byte[] xz(byte[] data) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, data.length / 4));
+    /**
+     * An XZ stream into {@code out}, as {@link #xz(byte[])} writes it. {@code inputLength} is the number of bytes
+     * that will be written (0 if unknown): with it the dictionary is sized as for the one-shot form, so the same
+     * input gives the same bytes either way. Closing the stream finishes XZ and closes {@code out}.
+     */
+    public static OutputStream xzOutput(OutputStream out, long inputLength) throws IOException {
+        LZMA2Options options = options(inputLength);
+        return new XZOutputStream(out, options, XZ.CHECK_CRC64, BasicArrayCache.getInstance());
+    }
+
+    /** A zlib stream (RFC 1950, level 9) into {@code out}; closing it finishes and closes {@code out}. */
+    public static OutputStream zlib9Output(OutputStream out) {
+        Deflater deflater = new Deflater(9);
+        return new DeflaterOutputStream(out, deflater, 1 << 16) {
+            @Override
+            public void close() throws IOException {
+                try {
+                    super.close();
+                } finally {
+                    deflater.end();
+                }
+            }
+        };
+    }
+
+    private static LZMA2Options options(long inputLength) {
         try {
             LZMA2Options options = new LZMA2Options(XZ_PRESET);
-            // A dictionary no larger than the input finds the same matches, so for small inputs it only
-            // changes the dictionary-size byte of the block header, and keeps the encoder's match-finder
-            // arrays (and so sealing's heap) small. Still a pure function of the input.
-            options.setDictSize(Math.max(LZMA2Options.DICT_SIZE_MIN, Math.min(options.getDictSize(), data.length)));
-            // The cache reuses the encoder's match-finder arrays between calls; output is unaffected.
-            try (XZOutputStream xz = new XZOutputStream(out, options, XZ.CHECK_CRC64, BasicArrayCache.getInstance())) {
-                xz.write(data);
+            if (inputLength > 0) {
+                // A dictionary no larger than the input finds the same matches, so for small inputs it only
+                // changes the dictionary-size byte of the block header, and keeps the encoder's match-finder
+                // arrays (and so sealing's heap) small. Still a pure function of the input.
+                options.setDictSize((int) Math.max(LZMA2Options.DICT_SIZE_MIN,
+                        Math.min(options.getDictSize(), inputLength)));
             }
+            return options;
         } catch (UnsupportedOptionsException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    static byte[] xz(byte[] data) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, data.length / 4));
+        // the cache reuses the encoder's match-finder arrays between calls; output is unaffected
+        try (OutputStream xz = xzOutput(out, Math.max(1, data.length))) {
+            xz.write(data);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

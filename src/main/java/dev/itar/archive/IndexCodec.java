@@ -20,13 +20,6 @@ final class IndexCodec {
 
     private IndexCodec() {}
 
-    /** Encodes entries (any order) sorted by offset, XZ-compressed. */
-    static byte[] encode(List<IndexEntry> entries) {
-        List<IndexEntry> sorted = new ArrayList<>(entries);
-        sorted.sort(Comparator.comparingLong(IndexEntry::offset));
-        return Compression.xz(Cbor.encodeIndex(sorted));
-    }
-
     /**
      * Decodes and validates the index of {@code file}.
      *

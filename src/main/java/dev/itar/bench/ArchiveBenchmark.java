@@ -53,7 +53,7 @@ public final class ArchiveBenchmark {
         double channelMbS = totalMb / (bestChannel / 1e9);
 
         Path many = dir.resolve("bench-keys.itar");
-        try (IndexedTarWriter w = new IndexedTarWriter(many)) {
+        try (IndexedTarWriter w = IndexedTarWriter.create(many)) {
             byte[] small = new byte[8];
             for (int i = 0; i < keys; i++) {
                 w.put(String.format("component/frames/%06d/c/0", i), small);
@@ -97,7 +97,7 @@ public final class ArchiveBenchmark {
 
     private static long timeArchiveWrite(Path file, byte[][] payload) throws IOException {
         long t0 = System.nanoTime();
-        try (IndexedTarWriter w = new IndexedTarWriter(file)) {
+        try (IndexedTarWriter w = IndexedTarWriter.create(file)) {
             for (int i = 0; i < payload.length; i++) {
                 w.put("data/c/" + i, payload[i]);
             }

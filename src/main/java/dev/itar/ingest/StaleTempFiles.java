@@ -1,5 +1,6 @@
 package dev.itar.ingest;
 
+import dev.itar.archive.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -7,16 +8,13 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
- * Finds and deletes the temp files a crash while sealing leaves beside an archive. The archive writer and the
- * sequence-meta writer both write {@code .<file name>.<digits>.partial} in the archive directory
- * ({@code Files.createTempFile(dir, "." + name + ".", ".partial")}) and rename it onto {@code <file name>}; a
- * process killed in between leaves the temp file behind forever, since its random part is never reused.
- *
- * <p>The pattern is exact: {@code <digits>} right after the file name, so a temp file of another recording whose
- * id extends this one (id {@code a.ncore4.zarr.itar.x} next to id {@code a}) never matches.
+ * Finds and deletes the temp files a crash while sealing leaves beside an archive. Archives and sequence meta
+ * files appear by {@link AtomicFiles}: written as a hidden temp file in the archive directory and renamed onto
+ * the file name; a process killed in between leaves the temp file behind forever, since its random part is never
+ * reused. {@link AtomicFiles#isTempFileOf} recognises them exactly, so a temp file of another recording whose id
+ * extends this one (id {@code a.ncore4.zarr.itar.x} next to id {@code a}) never matches.
  */
 final class StaleTempFiles {
     private StaleTempFiles() {
@@ -31,17 +29,14 @@ final class StaleTempFiles {
      * current owner took the task over (pass that moment): only files left by an earlier owner are deleted.
      */
     static List<Path> delete(Path dir, List<String> fileNames, long cutoffMillis) throws IOException {
-        List<Pattern> patterns = fileNames.stream()
-                .map(n -> Pattern.compile(Pattern.quote("." + n + ".") + "[0-9]+" + Pattern.quote(".partial")))
-                .toList();
         List<Path> stale = new ArrayList<>();
         if (!Files.isDirectory(dir)) {
             return stale;
         }
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.partial")) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, ".*")) {
             for (Path f : files) {
                 String name = f.getFileName().toString();
-                if (patterns.stream().anyMatch(p -> p.matcher(name).matches())) {
+                if (fileNames.stream().anyMatch(n -> AtomicFiles.isTempFileOf(name, n))) {
                     stale.add(f);
                 }
             }

@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  * @param poses         dynamic pose samples (any order; sorted by source, target, t is expected)
  * @param staticPoses   static poses (stored sorted by their key)
  * @param intrinsics    sensor intrinsics
- * @param chunks        every chunk of every frame, in strictly ascending key order (String order)
+ * @param chunks        every chunk of every frame, in any order (the archive keeps the order given)
  * @param dialect       how the consolidated root metadata is stored
  * @param componentMeta optional sensor-level {@code generic_meta_data}, keyed {@code <component>/<instance>}
  *                      (e.g. {@code cameras/cam0}); instances without an entry get {@code {}}

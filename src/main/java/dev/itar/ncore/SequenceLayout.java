@@ -1,7 +1,6 @@
 package dev.itar.ncore;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.itar.zarr.GroupMetadata;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,11 +42,11 @@ final class SequenceLayout {
         return m;
     }
 
-    /** {@code frames} group attributes: [[t0, t1], ...] sorted by t1. */
-    static Map<String, Object> framesAttributes(SortedMap<Long, Long> t0ByT1) {
-        List<Object> pairs = new ArrayList<>(t0ByT1.size());
-        for (Map.Entry<Long, Long> e : t0ByT1.entrySet()) {
-            pairs.add(List.of(e.getValue(), e.getKey()));
+    /** {@code frames} group attributes: [[t0, t1], ...], given sorted by t1. */
+    static Map<String, Object> framesAttributes(long[][] t0t1ByT1) {
+        List<Object> pairs = new ArrayList<>(t0t1ByT1.length);
+        for (long[] p : t0t1ByT1) {
+            pairs.add(p);
         }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("frames_timestamps_us", pairs);
@@ -84,13 +83,5 @@ final class SequenceLayout {
         m.put("timestamps_us", ts);
         m.put("dtype", "float64");
         return m;
-    }
-
-    static byte[] group(Map<String, Object> attributes) {
-        return new GroupMetadata(attributes).toJson();
-    }
-
-    static byte[] emptyGroup() {
-        return GroupMetadata.empty().toJson();
     }
 }

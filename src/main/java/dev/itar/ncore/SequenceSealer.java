@@ -2,134 +2,140 @@ package dev.itar.ncore;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.itar.archive.AtomicFiles;
+import dev.itar.archive.DuplicateKeyException;
 import dev.itar.archive.FileDigests;
-import dev.itar.archive.IndexedTarWriter;
+import dev.itar.zarr.ZarrArchiveWriter;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * Seals one recording: renders every node's {@code zarr.json} once from the frame entries, poses and
- * intrinsics, streams the already-encoded chunks (ascending key order) through {@link IndexedTarWriter}
- * (temp file, fsync, atomic rename), then writes ncore's {@code SequenceMeta} sidecar JSON.
+ * Seals one sequence: declares every node of the ncore v4 layout — each frame's nodes from its {@link FrameEntry},
+ * the component and frames groups, poses, intrinsics, the root — through the {@link ZarrArchiveWriter}, which
+ * renders each node's {@code zarr.json} once and consolidates the root, and finishes the archive. The chunks are
+ * the caller's: already in the archive (ingest stores them as frames arrive) or written first ({@link
+ * #seal(SealRequest)}).
  *
- * <p>Memory: per frame only its (t0, t1) and a chunk tally are kept; chunk bytes pass through one at a time.
- * Output bytes are a pure function of the request (sorted maps only; no clock, no host).
+ * <p>Memory: per frame only its (t1, t0) and per pose sample its matrix are kept, for the attributes that list
+ * them; node metadata passes through one node at a time. Output bytes are a pure function of the content and its
+ * order (no clock, no host, no hash order).
  *
  * <p>Sequence interval, as ncore's converters build it ({@code HalfClosedInterval.from_start_end(first, last)}):
- * start = earliest of pose times and frame starts, stop = 1 + latest of pose times, frame ends and the
- * header's end time. Every frame and pose then lies inside [start, stop) as ncore requires.
+ * start = earliest of pose times and frame starts, stop = 1 + latest of pose times, frame ends and the header's
+ * end time. Every frame and pose then lies inside [start, stop) as ncore requires.
  */
 public final class SequenceSealer {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     /**
-     * Writes {@code <dir>/<id>.ncore4.zarr.itar} and {@code <dir>/<id>.json}. On any failure no archive is left
-     * at the target (an existing one is untouched) and the exception propagates.
+     * Writes {@code <dir>/<id>.ncore4.zarr.itar} from a request that brings its chunks, then {@code <dir>/<id>.json}.
+     * On any failure no archive is left at the target (an existing one is untouched) and the exception propagates.
      *
-     * @throws IllegalArgumentException inconsistent input: duplicate frames, conflicting poses, chunks out of
-     *                                  order, a chunk without a frame, or a frame whose chunks did not all arrive
+     * @throws IllegalArgumentException inconsistent input: duplicate frames, conflicting poses, a chunk without a
+     *                                  frame, or a frame whose chunks did not all arrive
      */
     public SealResult seal(SealRequest req) throws IOException {
         Files.createDirectories(req.archiveDir());
         Path archive = req.archiveDir().resolve(req.archiveFileName());
         Path sidecar = req.archiveDir().resolve(req.sequenceMetaFileName());
-
-        // sensor "<component>/<sensor>" -> t1 -> t0
-        SortedMap<String, SortedMap<Long, Long>> framesBySensor = new TreeMap<>();
+        ZarrArchiveWriter zarr = ZarrArchiveWriter.create(archive, req.dialect());
         ChunkTally tally = new ChunkTally();
-        Interval interval = new Interval();
-
-        IndexedTarWriter writer = new IndexedTarWriter(archive, req.dialect(), true); // digests while writing
         try {
-            // frame nodes: rendered and handed to the writer (which defers zarr.json to close)
-            Iterator<FrameEntry> frames = req.frames();
+            Iterator<Chunk> chunks = req.chunks();
+            while (chunks.hasNext()) {
+                Chunk c = chunks.next();
+                tally.count(c.key());
+                zarr.archive().put(c.key(), c.bytes());
+            }
+        } catch (IOException | RuntimeException e) {
+            zarr.abort();
+            throw e;
+        }
+        SealedSequence sealed = seal(zarr, new TalliedContent(req, tally));
+        FileDigests digests = FileDigests.of(archive);
+        AtomicFiles.write(sidecar, sealed.sequenceMetaJson(req.archiveFileName(), digests.md5()));
+        return new SealResult(archive, sidecar, sealed.bytes(), digests.sha256(), digests.md5(),
+                sealed.intervalStart(), sealed.intervalStop(), sealed.framesPerSensor());
+    }
+
+    /**
+     * Declares every node of the sequence in {@code zarr} and finishes it. On failure the writer is aborted.
+     *
+     * @throws IllegalArgumentException duplicate frames, conflicting poses, duplicate static poses or intrinsics,
+     *                                  meta data for a component the sequence does not have
+     */
+    public SealedSequence seal(ZarrArchiveWriter zarr, SequenceContent content) throws IOException {
+        try {
+            SortedMap<String, FrameTimes> framesBySensor = new TreeMap<>();
+            Interval interval = new Interval();
+            Iterator<FrameEntry> frames = content.frames();
             while (frames.hasNext()) {
                 FrameEntry f = frames.next();
-                String sensorKey = f.component() + "/" + f.sensor();
-                SortedMap<Long, Long> t0ByT1 = framesBySensor.computeIfAbsent(sensorKey, k -> new TreeMap<>());
-                if (t0ByT1.putIfAbsent(f.t1(), f.t0()) != null) {
-                    throw new IllegalArgumentException("duplicate frame " + f.framePath());
-                }
-                tally.expect(f.framePath(), f.chunkCount());
+                framesBySensor.computeIfAbsent(f.component() + "/" + f.sensor(), k -> new FrameTimes()).add(f.t1(), f.t0());
                 interval.add(f.t0());
                 interval.add(f.t1());
-                for (FrameNode n : f.nodes()) {
-                    String key = (n.path().isEmpty() ? f.framePath() : f.framePath() + "/" + n.path()) + "/zarr.json";
-                    writer.put(key, n.array() ? NodeMetadata.array(n).toJson() : NodeMetadata.group(n).toJson());
-                }
+                writeFrame(zarr, f);
             }
-
-            SortedMap<String, SortedMap<Long, double[]>> dynamic = collectPoses(req.poses(), interval);
+            SortedMap<String, SortedMap<Long, double[]>> dynamic = collectPoses(content.poses(), interval);
             SortedMap<String, StaticPose> statics = new TreeMap<>();
-            for (StaticPose p : req.staticPoses()) {
+            for (StaticPose p : content.staticPoses()) {
                 if (statics.put(PyRepr.pair(p.source(), p.target()), p) != null) {
                     throw new IllegalArgumentException("duplicate static pose (" + p.source() + ", " + p.target() + ")");
                 }
             }
-            req.header().endT().ifPresent(interval::add);
-            long start = interval.start();
-            long stop = interval.end() + 1;
+            content.header().endT().ifPresent(interval::add);
 
-            // chunks: streamed, never collected
-            Iterator<Chunk> chunks = req.chunks();
-            String previous = null;
-            while (chunks.hasNext()) {
-                Chunk c = chunks.next();
-                if (previous != null && c.key().compareTo(previous) <= 0) {
-                    throw new IllegalArgumentException("chunk " + c.key() + " is not after " + previous
-                            + ": chunks must come in strictly ascending key order");
-                }
-                tally.count(c.key());
-                writer.put(c.key(), c.bytes());
-                previous = c.key();
-            }
-            tally.verify(framesBySensor);
-
-            // component instances: component -> instance -> generic meta data (for the groups and the sidecar)
-            SortedMap<String, SortedMap<String, ObjectNode>> components = componentInstances(req, framesBySensor);
-
-            writer.put("zarr.json", SequenceLayout.group(SequenceLayout.rootAttributes(req.header().sequenceId(),
-                    start, stop, req.header().genericMetaData())));
+            SortedMap<String, SortedMap<String, ObjectNode>> components =
+                    componentInstances(content.componentMeta(), framesBySensor.keySet());
             for (var c : components.entrySet()) {
-                writer.put(c.getKey() + "/zarr.json", SequenceLayout.emptyGroup());
+                zarr.createGroup(c.getKey(), Map.of());
                 for (var i : c.getValue().entrySet()) {
-                    writer.put(c.getKey() + "/" + i.getKey() + "/zarr.json", SequenceLayout.group(
-                            SequenceLayout.componentAttributes(c.getKey(), i.getKey(), i.getValue())));
+                    zarr.createGroup(c.getKey() + "/" + i.getKey(),
+                            SequenceLayout.componentAttributes(c.getKey(), i.getKey(), i.getValue()));
                 }
             }
             for (var s : framesBySensor.entrySet()) {
-                writer.put(s.getKey() + "/frames/zarr.json",
-                        SequenceLayout.group(SequenceLayout.framesAttributes(s.getValue())));
+                zarr.createGroup(s.getKey() + "/frames", SequenceLayout.framesAttributes(s.getValue().sorted(s.getKey())));
             }
-            writePoses(writer, dynamic, statics);
-            writeIntrinsics(writer, req);
+            writePoses(zarr, dynamic, statics);
+            writeIntrinsics(zarr, content.intrinsics());
+            zarr.createGroup("", SequenceLayout.rootAttributes(content.header().sequenceId(), interval.start(),
+                    interval.end() + 1, content.header().genericMetaData()));
+            long bytes = zarr.finish();
 
-            writer.close();
+            SortedMap<String, Long> counts = new TreeMap<>();
+            framesBySensor.forEach((k, v) -> counts.put(k, (long) v.size()));
+            return new SealedSequence(content.header(), bytes, interval.start(), interval.end() + 1, counts, components);
         } catch (IOException | RuntimeException e) {
-            writer.abort();
+            zarr.abort();
             throw e;
         }
+    }
 
-        FileDigests digests = writer.digests(); // computed while writing: no second pass over the archive
-        SortedMap<String, SortedMap<String, ObjectNode>> components = componentInstances(req, framesBySensor);
-        byte[] meta = SequenceMetaJson.render(req.header().sequenceId(), interval.start(), interval.end() + 1,
-                req.header().genericMetaData(), req.archiveFileName(), digests.md5(), components);
-        writeAtomically(sidecar, meta);
-
-        SortedMap<String, Long> counts = new TreeMap<>();
-        framesBySensor.forEach((k, v) -> counts.put(k, (long) v.size()));
-        return new SealResult(archive, sidecar, Files.size(archive), digests.sha256(), digests.md5(), interval.start(),
-                interval.end() + 1, counts);
+    private static void writeFrame(ZarrArchiveWriter zarr, FrameEntry f) throws IOException {
+        String framePath = f.framePath();
+        for (FrameNode n : f.nodes()) {
+            String path = n.path().isEmpty() ? framePath : framePath + "/" + n.path();
+            try {
+                if (n.array()) {
+                    zarr.createArray(path, NodeMetadata.array(n));
+                } else {
+                    zarr.createGroup(path, NodeMetadata.group(n));
+                }
+            } catch (DuplicateKeyException e) {
+                throw new IllegalArgumentException("duplicate frame " + framePath, e);
+            }
+        }
     }
 
     private static SortedMap<String, SortedMap<Long, double[]>> collectPoses(Iterator<PoseSample> poses,
@@ -140,7 +146,7 @@ public final class SequenceSealer {
             SortedMap<Long, double[]> samples = dynamic.computeIfAbsent(PyRepr.pair(p.source(), p.target()),
                     k -> new TreeMap<>());
             double[] before = samples.putIfAbsent(p.t(), p.matrix());
-            if (before != null && !java.util.Arrays.equals(before, p.matrix())) {
+            if (before != null && !Arrays.equals(before, p.matrix())) {
                 throw new IllegalArgumentException("conflicting pose samples (" + p.source() + ", " + p.target()
                         + ") at t=" + p.t());
             }
@@ -150,9 +156,9 @@ public final class SequenceSealer {
     }
 
     private static SortedMap<String, SortedMap<String, ObjectNode>> componentInstances(
-            SealRequest req, SortedMap<String, SortedMap<Long, Long>> framesBySensor) {
+            SortedMap<String, ObjectNode> componentMeta, Iterable<String> sensorKeys) {
         SortedMap<String, SortedMap<String, ObjectNode>> out = new TreeMap<>();
-        for (String sensorKey : framesBySensor.keySet()) {
+        for (String sensorKey : sensorKeys) {
             int slash = sensorKey.indexOf('/');
             out.computeIfAbsent(sensorKey.substring(0, slash), k -> new TreeMap<>())
                     .put(sensorKey.substring(slash + 1), NODES.objectNode());
@@ -161,7 +167,7 @@ public final class SequenceSealer {
         out.computeIfAbsent("poses", k -> new TreeMap<>()).put(SequenceLayout.DEFAULT_INSTANCE, NODES.objectNode());
         out.computeIfAbsent("intrinsics", k -> new TreeMap<>())
                 .put(SequenceLayout.DEFAULT_INSTANCE, NODES.objectNode());
-        for (var e : req.componentMeta().entrySet()) {
+        for (var e : componentMeta.entrySet()) {
             String key = e.getKey();
             int slash = key.indexOf('/');
             SortedMap<String, ObjectNode> instances = slash < 0 ? null : out.get(key.substring(0, slash));
@@ -174,52 +180,28 @@ public final class SequenceSealer {
         return out;
     }
 
-    private static void writePoses(IndexedTarWriter writer, SortedMap<String, SortedMap<Long, double[]>> dynamic,
+    private static void writePoses(ZarrArchiveWriter zarr, SortedMap<String, SortedMap<Long, double[]>> dynamic,
                                    SortedMap<String, StaticPose> statics) throws IOException {
         Map<String, Object> staticAttrs = new LinkedHashMap<>();
         statics.forEach((k, p) -> staticAttrs.put(k, SequenceLayout.staticPose(p)));
         Map<String, Object> dynamicAttrs = new LinkedHashMap<>();
         dynamic.forEach((k, samples) -> dynamicAttrs.put(k, SequenceLayout.dynamicPoses(samples)));
-        writer.put("poses/default/static_poses/zarr.json", SequenceLayout.group(staticAttrs));
-        writer.put("poses/default/dynamic_poses/zarr.json", SequenceLayout.group(dynamicAttrs));
+        zarr.createGroup("poses/default/static_poses", staticAttrs);
+        zarr.createGroup("poses/default/dynamic_poses", dynamicAttrs);
     }
 
-    private static void writeIntrinsics(IndexedTarWriter writer, SealRequest req) throws IOException {
-        writer.put("intrinsics/default/cameras/zarr.json", SequenceLayout.emptyGroup());
-        writer.put("intrinsics/default/lidars/zarr.json", SequenceLayout.emptyGroup());
+    private static void writeIntrinsics(ZarrArchiveWriter zarr, List<Intrinsics> intrinsics) throws IOException {
+        zarr.createGroup("intrinsics/default/cameras", Map.of());
+        zarr.createGroup("intrinsics/default/lidars", Map.of());
         SortedMap<String, Intrinsics> byPath = new TreeMap<>();
-        for (Intrinsics i : req.intrinsics()) {
+        for (Intrinsics i : intrinsics) {
             String path = "intrinsics/default/" + i.groupName() + "/" + i.sensor();
             if (byPath.put(path, i) != null) {
                 throw new IllegalArgumentException("duplicate intrinsics for " + i.kind() + " " + i.sensor());
             }
         }
         for (var e : byPath.entrySet()) {
-            writer.put(e.getKey() + "/zarr.json", SequenceLayout.group(JsonValues.toPlainMap(e.getValue().model())));
-        }
-    }
-
-    /** Temp file beside the target, fsync, atomic rename: readers never see a partial sidecar. */
-    private static void writeAtomically(Path target, byte[] content) throws IOException {
-        Path temp = Files.createTempFile(target.toAbsolutePath().getParent(), "." + target.getFileName() + ".",
-                ".partial");
-        try {
-            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(content);
-                while (b.hasRemaining()) {
-                    ch.write(b);
-                }
-                ch.force(true);
-            }
-            try {
-                Files.setPosixFilePermissions(temp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-            } catch (UnsupportedOperationException ignored) {
-                // not POSIX: platform default permissions
-            }
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(temp);
+            zarr.createGroup(e.getKey(), JsonValues.toPlainMap(e.getValue().model()));
         }
     }
 
@@ -242,13 +224,50 @@ public final class SequenceSealer {
         }
     }
 
-    /** Expected vs. received chunks per frame (lookup only; reported in sorted order). */
-    private static final class ChunkTally {
-        private final Map<String, int[]> byFrame = new HashMap<>();
+    /** (t1, t0) of every frame of one sensor, in two primitive arrays. */
+    static final class FrameTimes {
+        private long[] t1 = new long[64];
+        private long[] t0 = new long[64];
+        private int size;
 
-        void expect(String framePath, int chunks) {
-            byFrame.put(framePath, new int[] {chunks, 0});
+        void add(long end, long start) {
+            if (size == t1.length) {
+                t1 = Arrays.copyOf(t1, size * 2);
+                t0 = Arrays.copyOf(t0, size * 2);
+            }
+            t1[size] = end;
+            t0[size] = start;
+            size++;
         }
+
+        int size() {
+            return size;
+        }
+
+        /** [t0, t1] pairs sorted by t1. */
+        long[][] sorted(String sensorKey) {
+            Integer[] order = new Integer[size];
+            for (int i = 0; i < size; i++) {
+                order[i] = i;
+            }
+            Arrays.sort(order, (a, b) -> Long.compare(t1[a], t1[b]));
+            long[][] pairs = new long[size][];
+            for (int i = 0; i < size; i++) {
+                pairs[i] = new long[] {t0[order[i]], t1[order[i]]};
+                if (i > 0 && pairs[i][1] == pairs[i - 1][1]) {
+                    throw new IllegalArgumentException("duplicate frame " + sensorKey + "/frames/" + pairs[i][1]);
+                }
+            }
+            return pairs;
+        }
+    }
+
+    /** Chunks written by {@link #seal(SealRequest)} counted per frame, checked against the frames' entries. */
+    private static final class ChunkTally {
+        /** frame path → chunks counted; frame path → chunks its entry expects; first chunk key per frame path. */
+        private final Map<String, Integer> counted = new HashMap<>();
+        private final Map<String, Integer> expected = new HashMap<>();
+        private final Map<String, String> firstKey = new HashMap<>();
 
         void count(String chunkKey) {
             // <component>/<sensor>/frames/<t1>/...
@@ -256,27 +275,86 @@ public final class SequenceSealer {
             for (int i = 0; i < 4; i++) {
                 cut = chunkKey.indexOf('/', cut + 1);
                 if (cut < 0) {
-                    break;
+                    throw new IllegalArgumentException("chunk " + chunkKey + " belongs to no frame of the sequence");
                 }
             }
-            int[] c = cut < 0 ? null : byFrame.get(chunkKey.substring(0, cut));
-            if (c == null) {
-                throw new IllegalArgumentException("chunk " + chunkKey + " belongs to no frame of the sequence");
-            }
-            c[1]++;
+            String frame = chunkKey.substring(0, cut);
+            counted.merge(frame, 1, Integer::sum);
+            firstKey.putIfAbsent(frame, chunkKey);
         }
 
-        void verify(SortedMap<String, SortedMap<Long, Long>> framesBySensor) {
-            for (var s : framesBySensor.entrySet()) {
-                for (Long t1 : s.getValue().keySet()) {
-                    String frame = s.getKey() + "/frames/" + t1;
-                    int[] c = byFrame.get(frame);
-                    if (c[0] != c[1]) {
-                        throw new IllegalArgumentException("frame " + frame + " has " + c[1] + " chunks, its entry "
-                                + "expects " + c[0]);
-                    }
+        void expect(FrameEntry f) {
+            expected.putIfAbsent(f.framePath(), f.chunkCount()); // a second entry is the sealer's duplicate to report
+        }
+
+        /** Every frame got exactly its chunks, and every chunk belongs to a frame; reported in sorted order. */
+        void verify() {
+            for (var e : new TreeMap<>(expected).entrySet()) {
+                int got = counted.getOrDefault(e.getKey(), 0);
+                if (got != e.getValue()) {
+                    throw new IllegalArgumentException("frame " + e.getKey() + " has " + got + " chunks, its entry "
+                            + "expects " + e.getValue());
                 }
             }
+            for (String frame : new TreeMap<>(counted).keySet()) {
+                if (!expected.containsKey(frame)) {
+                    throw new IllegalArgumentException("chunk " + firstKey.get(frame) + " belongs to no frame of the "
+                            + "sequence");
+                }
+            }
+        }
+    }
+
+    /** A request's content whose frames are checked against the chunks written before them. */
+    private record TalliedContent(SealRequest req, ChunkTally tally) implements SequenceContent {
+        @Override
+        public SequenceHeader header() {
+            return req.header();
+        }
+
+        @Override
+        public Iterator<FrameEntry> frames() {
+            Iterator<FrameEntry> frames = req.frames();
+            return new Iterator<>() {
+                @Override
+                public boolean hasNext() {
+                    boolean more = frames.hasNext();
+                    if (!more) {
+                        tally.verify(); // before the seal goes on to finish the archive
+                    }
+                    return more;
+                }
+
+                @Override
+                public FrameEntry next() {
+                    if (!frames.hasNext()) {
+                        throw new NoSuchElementException();
+                    }
+                    FrameEntry f = frames.next();
+                    tally.expect(f);
+                    return f;
+                }
+            };
+        }
+
+        @Override
+        public Iterator<PoseSample> poses() {
+            return req.poses();
+        }
+
+        @Override
+        public List<StaticPose> staticPoses() {
+            return req.staticPoses();
+        }
+
+        @Override
+        public List<Intrinsics> intrinsics() {
+            return req.intrinsics();
+        }
+
+        @Override
+        public SortedMap<String, ObjectNode> componentMeta() {
+            return req.componentMeta();
         }
     }
 }

@@ -1,6 +1,5 @@
 package dev.itar.zarr;
 
-import dev.itar.archive.IndexedTarWriter;
 import dev.itar.archive.RootDialect;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
@@ -31,7 +30,7 @@ public final class Migration {
         }
         ProgressListener progress = listener == null ? ProgressListener.NONE : listener;
         try (ZarrArchiveReader r = ZarrArchiveReader.open(src)) {
-            ZarrArchiveWriter w = new ZarrArchiveWriter(new IndexedTarWriter(dst, dialect));
+            ZarrArchiveWriter w = ZarrArchiveWriter.create(dst, dialect);
             try {
                 long total = r.nodes().size();
                 long done = 0;
@@ -61,7 +60,7 @@ public final class Migration {
 
     private static void copyArray(ZarrArchiveReader r, ZarrArchiveWriter w, Node n) throws IOException {
         ArrayMetadata target = v3Metadata(n.array());
-        w.createArray(n.path(), target);
+        ZarrArchiveWriter.ArrayChunks chunks = w.createArray(n.path(), target);
         long[] grid = n.array().chunkGridShape();
         int rank = grid.length;
         for (long g : grid) {
@@ -73,7 +72,7 @@ public final class Migration {
         while (true) {
             Optional<byte[]> stored = r.readEncodedChunk(n.path(), idx);
             if (stored.isPresent()) {
-                w.writeChunk(n.path(), idx.clone(), r.readChunk(n.path(), idx));
+                chunks.writeChunk(idx.clone(), r.readChunk(n.path(), idx));
             }
             int d = rank - 1;
             while (d >= 0 && ++idx[d] == grid[d]) {

@@ -2,147 +2,122 @@ package dev.itar.zarr;
 
 import dev.itar.archive.IndexedTarWriter;
 import dev.itar.archive.RootDialect;
+import dev.itar.archive.SpillBuffer;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
- * Writes a zarr format 3 hierarchy into an indexed tar. Node metadata is rendered once, at {@link #close()}
- * (the archive writer consolidates the root); chunks are written as they come, each at most once. Parent
- * groups that were never created explicitly are created with no attributes, as zarr-python does.
+ * Writes a zarr format 3 hierarchy into an indexed tar: the one write path of the project (migration and
+ * sealing both use it). Each node's {@code zarr.json} is rendered once, when the node is declared — the caller
+ * declares it in its final form — and written as a member at once, its consolidated entry kept compactly as
+ * CBOR; {@link #finish()} writes the root: the root group with the whole hierarchy inlined, compressed in the
+ * chosen {@link RootDialect}. Nothing per node stays in memory, so a hierarchy of millions of nodes is written
+ * in bounded memory.
+ *
+ * <p>Every group must be declared (parents are not invented); chunks may be written through the handle
+ * {@link #createArray} returns, or may already be in the archive (the ingest pipeline stores encoded chunks as
+ * frames arrive, before their arrays are declared at seal time).
  */
 public final class ZarrArchiveWriter implements Closeable {
-    private final IndexedTarWriter out;
-    private final Map<String, GroupMetadata> groups = new TreeMap<>();
-    private final Map<String, ArrayMetadata> arrays = new TreeMap<>();
-    private final Map<String, CodecPipeline> pipelines = new HashMap<>();
-    private boolean closed;
+    private static final int ROOT_MEMORY = 8 << 20;
 
-    public ZarrArchiveWriter(IndexedTarWriter out) {
+    private final IndexedTarWriter out;
+    private final RootDialect dialect;
+    private final ConsolidatedMetadata consolidated;
+    private GroupMetadata root = GroupMetadata.empty();
+    private boolean done;
+
+    public ZarrArchiveWriter(IndexedTarWriter out, RootDialect dialect) throws IOException {
         this.out = out;
+        this.dialect = dialect;
+        this.consolidated = new ConsolidatedMetadata(out.file().toAbsolutePath().getParent());
     }
 
-    /** Writes to {@code target} (atomically, on close) with the given root dialect. */
+    /** A new archive at {@code target} (written beside it, moved into place by {@link #finish()}). */
     public static ZarrArchiveWriter create(Path target, RootDialect dialect) throws IOException {
-        return new ZarrArchiveWriter(new IndexedTarWriter(target, dialect));
+        IndexedTarWriter w = IndexedTarWriter.create(target);
+        try {
+            return new ZarrArchiveWriter(w, dialect);
+        } catch (IOException | RuntimeException e) {
+            w.abort();
+            throw e;
+        }
     }
 
     public IndexedTarWriter archive() {
         return out;
     }
 
-    /** Declares a group ("" is the root). Declaring it again replaces its attributes. */
-    public void createGroup(String path, Map<String, Object> attributes) {
-        String p = checkPath(path);
-        if (arrays.containsKey(p)) {
-            throw new IllegalArgumentException("'" + p + "' is already an array in " + out.target());
-        }
-        groups.put(p, new GroupMetadata(attributes));
+    /** Declares a group in its final form ("" is the root, whose metadata is written by {@link #finish()}). */
+    public void createGroup(String path, Map<String, Object> attributes) throws IOException {
+        createGroup(path, new GroupMetadata(attributes));
     }
 
-    /** Declares an array; its chunks may then be written. Declaring it again replaces the metadata. */
-    public void createArray(String path, ArrayMetadata md) throws ZarrFormatException {
+    public void createGroup(String path, GroupMetadata group) throws IOException {
         String p = checkPath(path);
         if (p.isEmpty()) {
-            throw new IllegalArgumentException("the root of " + out.target() + " must be a group");
-        }
-        if (groups.containsKey(p)) {
-            throw new IllegalArgumentException("'" + p + "' is already a group in " + out.target());
-        }
-        CodecPipeline pipe;
-        try {
-            pipe = CodecPipeline.of(md);
-        } catch (ZarrFormatException e) {
-            throw new ZarrFormatException(out.target() + ": array '" + p + "': " + e.getMessage(), e);
-        }
-        arrays.put(p, md);
-        pipelines.put(p, pipe);
-    }
-
-    /** Encodes a whole chunk (little-endian, C order; edge chunks padded to full size) and stores it. */
-    public void writeChunk(String path, long[] chunkIndex, byte[] raw) throws IOException {
-        String key = chunkStoreKey(path, chunkIndex);
-        byte[] encoded;
-        try {
-            encoded = pipelines.get(path).encode(raw);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(out.target() + ": chunk '" + key + "': " + e.getMessage(), e);
-        }
-        out.put(key, encoded);
-    }
-
-    /** Stores a chunk that is already encoded with the array's codecs (the ingest pipeline encodes early). */
-    public void putEncodedChunk(String path, long[] chunkIndex, byte[] encoded) throws IOException {
-        out.put(chunkStoreKey(path, chunkIndex), encoded);
-    }
-
-    /** The store key of a chunk of a declared array, checked against its chunk grid. */
-    public String chunkStoreKey(String path, long[] chunkIndex) {
-        ArrayMetadata md = arrays.get(path);
-        if (md == null) {
-            throw new IllegalArgumentException(out.target() + ": no array '" + path + "' was created");
-        }
-        long[] grid = md.chunkGridShape();
-        boolean ok = chunkIndex.length == grid.length;
-        for (int i = 0; ok && i < grid.length; i++) {
-            ok = chunkIndex[i] >= 0 && chunkIndex[i] < Math.max(grid[i], 1);
-        }
-        if (!ok) {
-            throw new IllegalArgumentException(out.target() + ": chunk index " + Arrays.toString(chunkIndex)
-                    + " is outside the chunk grid " + Arrays.toString(grid) + " of array '" + path + "'");
-        }
-        return ChunkKeys.storeKey(path, md.chunkKey(chunkIndex));
-    }
-
-    /** Renders every node's zarr.json and closes the archive (atomic rename onto the target). */
-    @Override
-    public void close() throws IOException {
-        if (closed) {
+            root = group;
             return;
         }
-        try {
-            Map<String, GroupMetadata> allGroups = new TreeMap<>(groups);
-            allGroups.putIfAbsent("", GroupMetadata.empty());
-            for (String p : new TreeMap<>(arrays).keySet()) {
-                addParents(p, allGroups);
+        out.put(metadataKey(p), group.toJson());
+        consolidated.addGroup(p, group);
+    }
+
+    /**
+     * Declares an array in its final form; its chunks may then be written through the returned handle.
+     *
+     * @throws ZarrFormatException the metadata names a codec chain this project cannot encode
+     */
+    public ArrayChunks createArray(String path, ArrayMetadata md) throws IOException, ZarrFormatException {
+        String p = checkPath(path);
+        if (p.isEmpty()) {
+            throw new IllegalArgumentException("the root of " + out.file() + " must be a group");
+        }
+        out.put(metadataKey(p), md.toJson());
+        consolidated.addArray(p, md);
+        return new ArrayChunks(p, md);
+    }
+
+    /** Writes the consolidated root and finishes the archive. Returns its size in bytes. */
+    public long finish() throws IOException {
+        if (done) {
+            throw new IllegalStateException("zarr archive " + out.file() + " is already finished");
+        }
+        done = true;
+        try (SpillBuffer stored = new SpillBuffer(out.file().toAbsolutePath().getParent(), ROOT_MEMORY)) {
+            consolidated.writeRoot(stored, dialect, root);
+            try (InputStream in = stored.open()) {
+                out.put(dialect.key(), stored.size(), in);
             }
-            for (String p : groups.keySet()) {
-                addParents(p, allGroups);
-            }
-            for (Map.Entry<String, GroupMetadata> g : allGroups.entrySet()) {
-                out.put(metadataKey(g.getKey()), g.getValue().toJson());
-            }
-            for (Map.Entry<String, ArrayMetadata> a : arrays.entrySet()) {
-                out.put(metadataKey(a.getKey()), a.getValue().toJson());
-            }
-            out.close();
-            closed = true;
+            return out.finish();
         } catch (IOException | RuntimeException e) {
             out.abort();
-            closed = true;
             throw e;
+        } finally {
+            consolidated.close();
         }
     }
 
-    /** Gives up: nothing is left at the target. */
-    public void abort() {
-        closed = true;
-        out.abort();
+    /** {@link #finish()}, unless it was already called (or the writer was aborted). */
+    @Override
+    public void close() throws IOException {
+        if (!done) {
+            finish();
+        }
     }
 
-    private void addParents(String p, Map<String, GroupMetadata> allGroups) {
-        int i = p.lastIndexOf('/');
-        while (i > 0) {
-            String parent = p.substring(0, i);
-            if (arrays.containsKey(parent)) {
-                throw new IllegalArgumentException(out.target() + ": '" + p + "' lies under array '" + parent + "'");
-            }
-            allGroups.putIfAbsent(parent, GroupMetadata.empty());
-            i = parent.lastIndexOf('/');
+    /** Gives up: a new archive leaves nothing at its target. */
+    public void abort() {
+        done = true;
+        out.abort();
+        try {
+            consolidated.close();
+        } catch (IOException ignored) {
+            // only a temp file of the spool; nothing at the target
         }
     }
 
@@ -152,13 +127,59 @@ public final class ZarrArchiveWriter implements Closeable {
 
     private String checkPath(String path) {
         if (path == null || path.startsWith("/") || path.endsWith("/") || path.contains("//")) {
-            throw new IllegalArgumentException(out.target() + ": bad node path '" + path + "'");
+            throw new IllegalArgumentException(out.file() + ": bad node path '" + path + "'");
         }
         for (String seg : path.split("/", -1)) {
             if (!path.isEmpty() && (seg.equals(".") || seg.equals("..") || seg.startsWith("__"))) {
-                throw new IllegalArgumentException(out.target() + ": bad node path '" + path + "'");
+                throw new IllegalArgumentException(out.file() + ": bad node path '" + path + "'");
             }
         }
         return path;
+    }
+
+    /** The chunks of one declared array. */
+    public final class ArrayChunks {
+        private final String path;
+        private final ArrayMetadata md;
+        private CodecPipeline pipeline;
+
+        private ArrayChunks(String path, ArrayMetadata md) {
+            this.path = path;
+            this.md = md;
+        }
+
+        /** Encodes a whole chunk (little-endian, C order; edge chunks padded to full size) and stores it. */
+        public void writeChunk(long[] chunkIndex, byte[] raw) throws IOException, ZarrFormatException {
+            String key = key(chunkIndex);
+            if (pipeline == null) {
+                pipeline = CodecPipeline.of(md);
+            }
+            byte[] encoded;
+            try {
+                encoded = pipeline.encode(raw);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(out.file() + ": chunk '" + key + "': " + e.getMessage(), e);
+            }
+            out.put(key, encoded);
+        }
+
+        /** Stores a chunk already encoded with the array's codecs. */
+        public void putEncodedChunk(long[] chunkIndex, byte[] encoded) throws IOException {
+            out.put(key(chunkIndex), encoded);
+        }
+
+        /** The store key of a chunk, checked against the array's chunk grid. */
+        public String key(long[] chunkIndex) {
+            long[] grid = md.chunkGridShape();
+            boolean ok = chunkIndex.length == grid.length;
+            for (int i = 0; ok && i < grid.length; i++) {
+                ok = chunkIndex[i] >= 0 && chunkIndex[i] < Math.max(grid[i], 1);
+            }
+            if (!ok) {
+                throw new IllegalArgumentException(out.file() + ": chunk index " + Arrays.toString(chunkIndex)
+                        + " is outside the chunk grid " + Arrays.toString(grid) + " of array '" + path + "'");
+            }
+            return ChunkKeys.storeKey(path, md.chunkKey(chunkIndex));
+        }
     }
 }

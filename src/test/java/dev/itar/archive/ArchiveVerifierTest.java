@@ -41,7 +41,7 @@ class ArchiveVerifierTest {
     @Test
     void acceptsAnArchiveWithLongKeysFromTheWriter() throws Exception {
         Path file = dir.resolve("w.itar");
-        try (IndexedTarWriter w = new IndexedTarWriter(file)) {
+        try (IndexedTarWriter w = IndexedTarWriter.create(file)) {
             w.put("x/".repeat(120) + "c/0", new byte[777]);
             w.put("ä/ü/c/0", new byte[3]); // non-ASCII names go through a PAX header too
         }

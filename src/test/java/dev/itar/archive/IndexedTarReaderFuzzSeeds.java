@@ -57,9 +57,17 @@ final class IndexedTarReaderFuzzSeeds {
     }
 
     private static byte[] archive(Path file, RootDialect dialect) throws IOException {
-        try (IndexedTarWriter w = new IndexedTarWriter(file, dialect)) {
-            w.put("zarr.json", "{\"zarr_format\":3,\"node_type\":\"group\",\"attributes\":{}}"
-                    .getBytes(StandardCharsets.UTF_8));
+        byte[] root = Cbor.JSON.writeValueAsBytes(Cbor.JSON.readTree(
+                "{\"attributes\":{},\"zarr_format\":3,\"consolidated_metadata\":{\"kind\":\"inline\","
+                + "\"must_understand\":false,\"metadata\":{\"cameras\":{\"attributes\":{},\"zarr_format\":3,"
+                + "\"node_type\":\"group\"}}},\"node_type\":\"group\"}"));
+        Map<String, Object> envelope = new java.util.LinkedHashMap<>();
+        envelope.put("zarr_consolidated_format", 1);
+        envelope.put("metadata", Cbor.JSON.readTree(root));
+        byte[] cbor = new com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper().writeValueAsBytes(
+                dialect == RootDialect.PR68 ? envelope : Cbor.JSON.readTree(root));
+        try (IndexedTarWriter w = IndexedTarWriter.create(file)) {
+            w.put(dialect.key(), dialect == RootDialect.NCORE20_ZLIB ? Compression.zlib9(cbor) : Compression.xz(cbor));
             w.put("cameras/zarr.json", "{\"zarr_format\":3,\"node_type\":\"group\",\"attributes\":{}}"
                     .getBytes(StandardCharsets.UTF_8));
             w.put("cameras/cam0/c/0", "chunk-0".getBytes(StandardCharsets.UTF_8));

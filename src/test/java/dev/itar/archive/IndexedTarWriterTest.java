@@ -3,8 +3,6 @@ package dev.itar.archive;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -20,133 +18,114 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 
 class IndexedTarWriterTest {
     @TempDir
     Path dir;
 
     static final String LONG_KEY = "cameras/camera_front_wide/" + "very_long_component_name_".repeat(6) + "/frames/c/0";
-    static final byte[] ROOT = json("{\"attributes\":{\"sequence_id\":\"s1\"},\"zarr_format\":3,\"node_type\":\"group\"}");
-    static final byte[] GROUP = json("{\"attributes\":{},\"zarr_format\":3,\"node_type\":\"group\"}");
-    static final byte[] ARRAY = json("{\"shape\":[2],\"data_type\":\"float32\",\"fill_value\":\"NaN\","
-            + "\"zarr_format\":3,\"node_type\":\"array\",\"attributes\":{\"unit\":\"m\"}}");
 
     static byte[] json(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    /** A small zarr-like hierarchy; same calls → same bytes. */
-    Path writeSample(Path target, RootDialect dialect) throws IOException {
-        try (IndexedTarWriter w = new IndexedTarWriter(target, dialect)) {
-            w.put("zarr.json", json("{\"zarr_format\":3,\"node_type\":\"group\",\"attributes\":{\"v\":0}}"));
-            w.put("b/zarr.json", GROUP);
-            w.put("b/x/zarr.json", ARRAY);
-            w.put("a/zarr.json", GROUP);
+    /** A few members, one with a key long enough for a PAX header; same calls → same bytes. */
+    Path writeSample(Path target) throws IOException {
+        try (IndexedTarWriter w = IndexedTarWriter.create(target)) {
             w.put("b/x/c/0", new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
             w.put(LONG_KEY, new byte[1000]);
             w.put("b/x/c/1", 3, new ByteArrayInputStream(new byte[] {9, 9, 9}));
-            w.put("zarr.json", ROOT); // metadata may be rewritten; the last value wins
+            w.put("b/zarr.json", json("{}"));
         }
         return target;
     }
 
     @Test
-    void roundTripsDataAndServesTheConsolidatedRoot() throws Exception {
-        Path file = writeSample(dir.resolve("s.zarr.itar"), RootDialect.PR68);
+    void roundTripsMembersInWriteOrder() throws Exception {
+        Path file = writeSample(dir.resolve("s.zarr.itar"));
         try (IndexedTarReader r = IndexedTarReader.open(file)) {
             assertThat(r.get("b/x/c/0")).contains(new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
             assertThat(r.get("b/x/c/1")).contains(new byte[] {9, 9, 9});
             assertThat(r.get(LONG_KEY)).contains(new byte[1000]);
             assertThat(r.getRange("b/x/c/0", 2, 3)).containsExactly(3, 4, 5);
             assertThat(r.get("missing")).isEmpty();
-            assertThat(r.get("b/zarr.json")).contains(GROUP);
-            assertThat(r.contains("zarr.json")).isFalse();
-            assertThat(r.rootDialect()).contains(RootDialect.PR68);
-            // data first in put order, then the root, then metadata top-down by (number of '/', key)
-            assertThat(r.entries()).extracting(IndexEntry::key).containsExactly(
-                    "b/x/c/0", LONG_KEY, "b/x/c/1", "zarr.cbor.xz", "a/zarr.json", "b/zarr.json", "b/x/zarr.json");
+            assertThat(r.get("b/zarr.json")).contains(json("{}"));
+            assertThat(r.rootDialect()).isEmpty();
+            assertThat(r.entries()).extracting(IndexEntry::key)
+                    .containsExactly("b/x/c/0", LONG_KEY, "b/x/c/1", "b/zarr.json");
             assertThat(r.entries()).allSatisfy(e -> assertThat(e.offset() % 512).isZero());
         }
-        assertThat(ArchiveVerifier.verify(file).problems()).isEmpty();
-        assertThat(ArchiveVerifier.verify(file).info()).isEmpty();
-    }
-
-    @ParameterizedTest
-    @EnumSource(RootDialect.class)
-    void digestsComputedWhileWritingEqualTheFinishedFilesDigests(RootDialect dialect) throws Exception {
-        Path target = dir.resolve("d.zarr.itar");
-        IndexedTarWriter w = new IndexedTarWriter(target, dialect, true);
-        w.put("zarr.json", ROOT);
-        w.put("b/zarr.json", GROUP);
-        w.put("b/x/c/0", new byte[3 << 20]); // larger than the write buffer
-        w.put(LONG_KEY, 5, new ByteArrayInputStream(new byte[] {1, 2, 3, 4, 5}));
-        assertThatThrownBy(w::digests).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("only after a successful close").hasMessageContaining("open");
-        w.close();
-        assertThat(w.digests()).isEqualTo(FileDigests.of(target));
-        assertThat(w.digests().sha256()).hasSize(64);
-        assertThat(w.digests().md5()).hasSize(32);
-    }
-
-    @Test
-    void abortedWriterHasNoDigests() throws Exception {
-        IndexedTarWriter w = new IndexedTarWriter(dir.resolve("a.zarr.itar"), RootDialect.PR68, true);
-        w.put("b/x/c/0", new byte[] {1});
-        w.abort();
-        assertThatThrownBy(w::digests).isInstanceOf(IllegalStateException.class).hasMessageContaining("aborted");
-    }
-
-    @Test
-    void writerCreatedWithoutDigestsRefusesToGiveThem() throws Exception {
-        IndexedTarWriter w = new IndexedTarWriter(dir.resolve("n.zarr.itar"));
-        w.put("b/x/c/0", new byte[] {1});
-        w.close();
-        assertThatThrownBy(w::digests).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("created without digests");
-    }
-
-    @Test
-    void consolidatedRootIsLaidOutAsZarrPython31() throws Exception {
-        Path file = writeSample(dir.resolve("s.zarr.itar"), RootDialect.PR68);
-        try (IndexedTarReader r = IndexedTarReader.open(file)) {
-            JsonNode root = new ObjectMapper().readTree(r.get("zarr.json").orElseThrow());
-            List<String> fields = new ArrayList<>();
-            root.fieldNames().forEachRemaining(fields::add);
-            assertThat(fields).containsExactly("attributes", "zarr_format", "consolidated_metadata", "node_type");
-            assertThat(root.get("attributes").get("sequence_id").asText()).isEqualTo("s1");
-            JsonNode cm = root.get("consolidated_metadata");
-            assertThat(cm.get("kind").asText()).isEqualTo("inline");
-            assertThat(cm.get("must_understand").asBoolean(true)).isFalse();
-            List<String> paths = new ArrayList<>();
-            cm.get("metadata").fieldNames().forEachRemaining(paths::add);
-            assertThat(paths).containsExactly("a", "b", "b/x"); // flat, full paths, top-down
-            JsonNode group = cm.get("metadata").get("a");
-            assertThat(group.get("consolidated_metadata").get("metadata").size()).isZero();
-            assertThat(cm.get("metadata").get("b/x").has("consolidated_metadata")).isFalse();
-            assertThat(cm.get("metadata").get("b/x").get("fill_value").asText()).isEqualTo("NaN");
+        assertThat(ArchiveVerifier.containerProblems(file)).isEmpty();
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files).containsExactly(file); // no member index or temp file left
         }
     }
 
-    @ParameterizedTest
-    @EnumSource(RootDialect.class)
-    void everyDialectRoundTripsThroughZarrJson(RootDialect dialect) throws Exception {
-        Path pr68 = writeSample(dir.resolve("pr68.itar"), RootDialect.PR68);
-        Path file = writeSample(dir.resolve(dialect.cliName() + ".itar"), dialect);
-        try (IndexedTarReader r = IndexedTarReader.open(file); IndexedTarReader ref = IndexedTarReader.open(pr68)) {
-            assertThat(r.rootDialect()).contains(dialect);
-            assertThat(r.contains(dialect.key())).isTrue();
-            assertThat(r.get("zarr.json").orElseThrow()).isEqualTo(ref.get("zarr.json").orElseThrow());
-            byte[] stored = r.get(dialect.key()).orElseThrow();
-            // the stored form: XZ magic, or a zlib header at maximum compression
-            if (dialect == RootDialect.NCORE20_ZLIB) {
-                assertThat(Arrays.copyOf(stored, 2)).containsExactly(0x78, 0xda);
-            } else {
-                assertThat(Arrays.copyOf(stored, 6)).containsExactly(0xfd, '7', 'z', 'X', 'Z', 0);
+    @Test
+    void resumedArchiveContinuesAtItsPositionDroppingWhatCameAfter() throws Exception {
+        Path body = dir.resolve("rec.body");
+        ArchivePosition committed;
+        try (IndexedTarWriter w = IndexedTarWriter.resume(body, ArchivePosition.START)) {
+            w.put("a/c/0", new byte[700]);
+            w.put(LONG_KEY, new byte[] {1});
+            w.flush(true);
+            committed = w.position();
+            w.put("a/c/1", new byte[] {2}); // written, never committed: a crash would leave it behind
+            w.put("a/c/2", new byte[] {3});
+        }
+        assertThat(committed.members()).isEqualTo(2);
+        assertThat(Files.size(body)).isGreaterThan(committed.bodyBytes());
+
+        IndexedTarWriter w = IndexedTarWriter.resume(body, committed);
+        assertThat(w.position()).isEqualTo(committed);
+        w.put("a/c/1", new byte[] {4}); // the dropped member's key is free again
+        assertThatThrownBy(() -> w.put("a/c/0", new byte[1])).isInstanceOf(DuplicateKeyException.class)
+                .hasMessageContaining("'a/c/0'");
+        long size = w.finish();
+        assertThat(Files.size(body)).isEqualTo(size);
+        assertThat(IndexedTarWriter.memberIndexOf(body)).doesNotExist();
+        try (IndexedTarReader r = IndexedTarReader.open(body)) {
+            assertThat(r.entries()).extracting(IndexEntry::key).containsExactly("a/c/0", LONG_KEY, "a/c/1");
+            assertThat(r.get("a/c/1")).contains(new byte[] {4});
+        }
+        assertThat(ArchiveVerifier.containerProblems(body)).isEmpty();
+    }
+
+    @Test
+    void resumingBeyondWhatTheFilesHoldFailsNamingTheFile() throws Exception {
+        Path body = dir.resolve("short.body");
+        ArchivePosition p;
+        try (IndexedTarWriter w = IndexedTarWriter.resume(body, ArchivePosition.START)) {
+            w.put("a/c/0", new byte[700]);
+            p = w.position();
+        }
+        Files.write(body, new byte[512]); // the body lost its tail
+        assertThatThrownBy(() -> IndexedTarWriter.resume(body, p)).isInstanceOf(IOException.class)
+                .hasMessageContaining(body.toString()).hasMessageContaining("fewer than the " + p.bodyBytes());
+    }
+
+    @Test
+    void writesAreTheSameWhetherInOneSessionOrResumedInMany() throws Exception {
+        Path whole = dir.resolve("whole.body");
+        try (IndexedTarWriter w = IndexedTarWriter.resume(whole, ArchivePosition.START)) {
+            for (int i = 0; i < 20; i++) {
+                w.put("k/" + i, new byte[i * 100]);
+            }
+            w.finish();
+        }
+        Path pieces = dir.resolve("pieces.body");
+        ArchivePosition at = ArchivePosition.START;
+        for (int i = 0; i < 20; i++) {
+            try (IndexedTarWriter w = IndexedTarWriter.resume(pieces, at)) {
+                w.put("k/" + i, new byte[i * 100]);
+                w.flush(false);
+                at = w.position();
+                if (i == 19) {
+                    w.finish();
+                }
             }
         }
-        assertThat(ArchiveVerifier.containerProblems(file)).isEmpty();
+        assertThat(Files.readAllBytes(pieces)).isEqualTo(Files.readAllBytes(whole));
     }
 
     @Test
@@ -159,14 +138,14 @@ class IndexedTarWriterTest {
 
     @Test
     void sameContentGivesIdenticalBytes() throws Exception {
-        byte[] first = Files.readAllBytes(writeSample(dir.resolve("one.itar"), RootDialect.NCORE20_XZ));
-        byte[] second = Files.readAllBytes(writeSample(dir.resolve("two.itar"), RootDialect.NCORE20_XZ));
+        byte[] first = Files.readAllBytes(writeSample(dir.resolve("one.itar")));
+        byte[] second = Files.readAllBytes(writeSample(dir.resolve("two.itar")));
         assertThat(second).isEqualTo(first);
     }
 
     @Test
     void writesExactlyTwoEndBlocksThenTheIndexAndHeader() throws Exception {
-        Path file = writeSample(dir.resolve("s.itar"), RootDialect.PR68);
+        Path file = writeSample(dir.resolve("s.itar"));
         byte[] bytes = Files.readAllBytes(file);
         try (IndexedTarReader r = IndexedTarReader.open(file)) {
             IndexEntry last = r.entries().get(r.entries().size() - 1);
@@ -185,7 +164,7 @@ class IndexedTarWriterTest {
 
     @Test
     void tarListsExactlyTheMembers() throws Exception {
-        Path file = writeSample(dir.resolve("s.itar"), RootDialect.PR68);
+        Path file = writeSample(dir.resolve("s.itar"));
         Process p;
         try {
             p = new ProcessBuilder("tar", "-tvf", file.toString()).redirectErrorStream(true).start();
@@ -209,12 +188,12 @@ class IndexedTarWriterTest {
     @Test
     void settingADataKeyTwiceIsRejectedNamingTheKey() throws Exception {
         Path target = dir.resolve("dup.itar");
-        try (IndexedTarWriter w = new IndexedTarWriter(target)) {
+        try (IndexedTarWriter w = IndexedTarWriter.create(target)) {
             w.put("a/c/0", new byte[] {1});
             assertThatThrownBy(() -> w.put("a/c/0", new byte[] {2}))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'a/c/0'");
-            assertThatThrownBy(() -> w.put("zarr.cbor.xz", new byte[] {2}))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("reserved");
+                    .isInstanceOf(DuplicateKeyException.class).hasMessageContaining("'a/c/0'");
+            assertThatThrownBy(() -> w.put("a/c/0", 1, new ByteArrayInputStream(new byte[] {2})))
+                    .isInstanceOf(DuplicateKeyException.class);
         }
         try (IndexedTarReader r = IndexedTarReader.open(target)) {
             assertThat(r.get("a/c/0")).contains(new byte[] {1});
@@ -224,7 +203,7 @@ class IndexedTarWriterTest {
     @Test
     void abortLeavesNothingAndKeepsAnExistingTarget() throws Exception {
         Path target = dir.resolve("a.itar");
-        IndexedTarWriter w = new IndexedTarWriter(target);
+        IndexedTarWriter w = IndexedTarWriter.create(target);
         w.put("x", new byte[10]);
         w.abort();
         w.close(); // no-op after abort
@@ -234,18 +213,19 @@ class IndexedTarWriterTest {
         }
 
         Files.writeString(target, "previous");
-        IndexedTarWriter w2 = new IndexedTarWriter(target);
+        IndexedTarWriter w2 = IndexedTarWriter.create(target);
         w2.put("x", new byte[10]);
         w2.abort();
         assertThat(Files.readString(target)).isEqualTo("previous");
     }
 
     @Test
-    void failedCloseLeavesNoFile() throws Exception {
-        Path target = dir.resolve("bad.itar");
-        IndexedTarWriter w = new IndexedTarWriter(target);
-        w.put("zarr.json", json("[1, 2]")); // root metadata must be an object
-        assertThatThrownBy(w::close).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("zarr.json");
+    void aShortStreamFailsTheWriterAndCloseLeavesNoFile() throws Exception {
+        Path target = dir.resolve("short.itar");
+        IndexedTarWriter w = IndexedTarWriter.create(target);
+        assertThatThrownBy(() -> w.put("a/c/0", 10, new ByteArrayInputStream(new byte[4])))
+                .isInstanceOf(IOException.class).hasMessageContaining("a/c/0").hasMessageContaining("4 of 10");
+        assertThatThrownBy(w::close).isInstanceOf(IOException.class).hasMessageContaining("short.itar");
         assertThat(target).doesNotExist();
         try (Stream<Path> files = Files.list(dir)) {
             assertThat(files).isEmpty();
@@ -253,19 +233,9 @@ class IndexedTarWriterTest {
     }
 
     @Test
-    void aShortStreamFailsTheWriterAndCloseLeavesNoFile() throws Exception {
-        Path target = dir.resolve("short.itar");
-        IndexedTarWriter w = new IndexedTarWriter(target);
-        assertThatThrownBy(() -> w.put("a/c/0", 10, new ByteArrayInputStream(new byte[4])))
-                .isInstanceOf(IOException.class).hasMessageContaining("a/c/0").hasMessageContaining("4 of 10");
-        assertThatThrownBy(w::close).isInstanceOf(IOException.class).hasMessageContaining(target.toString());
-        assertThat(target).doesNotExist();
-    }
-
-    @Test
     void emptyArchiveIsValid() throws Exception {
         Path target = dir.resolve("empty.itar");
-        new IndexedTarWriter(target).close();
+        IndexedTarWriter.create(target).close();
         try (IndexedTarReader r = IndexedTarReader.open(target)) {
             assertThat(r.entries()).isEmpty();
             assertThat(r.fileSize()).isEqualTo(1024 + 512 + 512);
@@ -276,11 +246,11 @@ class IndexedTarWriterTest {
     @Test
     void hundredThousandKeysWriteVerifyAndLoad() throws Exception {
         Path target = dir.resolve("many.itar");
-        try (IndexedTarWriter w = new IndexedTarWriter(target)) {
+        try (IndexedTarWriter w = IndexedTarWriter.create(target)) {
             for (int i = 0; i < 100_000; i++) {
                 w.put("lidars/top/frames/" + i + "/c/0", new byte[] {(byte) i});
             }
-            assertThat(w.payloadBytes()).isEqualTo(100_000);
+            assertThat(w.members()).isEqualTo(100_000);
         }
         try (IndexedTarReader r = IndexedTarReader.open(target)) {
             assertThat(r.entries()).hasSize(100_000);
@@ -293,7 +263,7 @@ class IndexedTarWriterTest {
     @Test
     void readerIsSafeToShareBetweenThreads() throws Exception {
         Path target = dir.resolve("threads.itar");
-        try (IndexedTarWriter w = new IndexedTarWriter(target)) {
+        try (IndexedTarWriter w = IndexedTarWriter.create(target)) {
             for (int i = 0; i < 200; i++) {
                 byte[] b = new byte[3000];
                 Arrays.fill(b, (byte) i);

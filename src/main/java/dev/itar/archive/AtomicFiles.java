@@ -1,0 +1,101 @@
+package dev.itar.archive;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+
+/**
+ * Files that appear whole or not at all: written under a hidden temp name beside the target
+ * ({@code .<name>.<digits>.partial}), forced to disk, made world-readable, atomically renamed onto the target,
+ * and the rename made durable by forcing the directory. A reader never sees a partial file, and a crash leaves
+ * at most a temp file that {@link #isTempFileOf} recognises.
+ */
+public final class AtomicFiles {
+    private static final String TEMP_SUFFIX = ".partial";
+
+    private AtomicFiles() {
+    }
+
+    /** Writes {@code content} to {@code target} atomically. */
+    public static void write(Path target, byte[] content) throws IOException {
+        Path temp = createTemp(target);
+        try {
+            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                ByteBuffer b = ByteBuffer.wrap(content);
+                while (b.hasRemaining()) {
+                    ch.write(b);
+                }
+                ch.force(true);
+            }
+            moveIntoPlace(temp, target);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    /**
+     * A new, empty, world-readable temp file beside {@code target}, named {@code .<target name>.<digits>.partial},
+     * for content that {@link #moveIntoPlace} later renames onto the target.
+     */
+    public static Path createTemp(Path target) throws IOException {
+        Path absolute = target.toAbsolutePath();
+        Path temp = Files.createTempFile(absolute.getParent(), "." + absolute.getFileName() + ".", TEMP_SUFFIX);
+        makeWorldReadable(temp);
+        return temp;
+    }
+
+    /**
+     * Whether {@code fileName} is a temp file {@link #createTemp} made for a target named {@code targetName}, or
+     * the member index an {@link IndexedTarWriter} keeps beside such a temp file. The digits must follow the
+     * target name directly, so the temp file of a target whose name extends this one never matches.
+     */
+    public static boolean isTempFileOf(String fileName, String targetName) {
+        String prefix = "." + targetName + ".";
+        String name = fileName.endsWith(IndexedTarWriter.INDEX_SUFFIX)
+                ? fileName.substring(0, fileName.length() - IndexedTarWriter.INDEX_SUFFIX.length()) : fileName;
+        if (!name.startsWith(prefix) || !name.endsWith(TEMP_SUFFIX)) {
+            return false;
+        }
+        String digits = name.substring(prefix.length(), name.length() - TEMP_SUFFIX.length());
+        return !digits.isEmpty() && digits.chars().allMatch(c -> c >= '0' && c <= '9');
+    }
+
+    /**
+     * Renames {@code source} (complete and forced to disk) onto {@code target} atomically, replacing it, and forces
+     * the directory so the rename survives a crash.
+     *
+     * @throws IOException also when the file system cannot rename atomically (e.g. across file systems)
+     */
+    public static void moveIntoPlace(Path source, Path target) throws IOException {
+        try {
+            Files.move(source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new IOException("cannot atomically rename " + source + " onto " + target + ": " + e.getMessage(), e);
+        }
+        forceDirectory(target.toAbsolutePath().getParent());
+    }
+
+    /** Makes renames and creations in {@code dir} durable, where the platform lets a directory be opened. */
+    public static void forceDirectory(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            // not every platform allows opening a directory; the rename itself has happened
+        }
+    }
+
+    /** Temp files are created owner-only; what they become is meant to be read by others (rw-r--r--). */
+    static void makeWorldReadable(Path file) throws IOException {
+        try {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: keep the platform default
+        }
+    }
+}

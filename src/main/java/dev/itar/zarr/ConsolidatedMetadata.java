@@ -1,0 +1,130 @@
+package dev.itar.zarr;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.itar.archive.Cbor;
+import dev.itar.archive.Compression;
+import dev.itar.archive.RootDialect;
+import dev.itar.archive.SpillBuffer;
+import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The root {@code zarr.json} with the whole hierarchy inlined as zarr consolidated metadata, compressed in one of
+ * the three spellings ncore has used ({@link RootDialect}). Every other node's metadata is added as the node is
+ * written and kept as CBOR in a {@link SpillBuffer} (memory, then a temp file), so building the root holds no
+ * tree of the hierarchy whatever its size.
+ *
+ * <p>Layout as zarr-python 3.1's {@code consolidate_metadata} writes it: the root group document with
+ * {@code "consolidated_metadata": {"kind": "inline", "must_understand": false, "metadata": {path: document}}}
+ * between {@code zarr_format} and {@code node_type}; consolidated child groups carry an empty inline
+ * consolidated metadata of their own. Entries are in the order nodes were written.
+ */
+final class ConsolidatedMetadata implements Closeable {
+    private static final int SPOOL_MEMORY = 8 << 20;
+
+    private final SpillBuffer spool;
+    private final OutputStream spoolShield;
+    private final JsonGenerator spoolGen;
+    private long count;
+
+    ConsolidatedMetadata(Path spillDir) throws IOException {
+        this.spool = new SpillBuffer(spillDir, SPOOL_MEMORY);
+        this.spoolShield = nonClosing(spool);
+        this.spoolGen = Cbor.generator(spoolShield);
+    }
+
+    /** The consolidated entry of a group at {@code path}. */
+    void addGroup(String path, GroupMetadata group) throws IOException {
+        Map<String, Object> empty = new LinkedHashMap<>();
+        empty.put("kind", "inline");
+        empty.put("must_understand", false);
+        empty.put("metadata", Map.of());
+        add(path, group.toJsonMap(empty));
+    }
+
+    void addArray(String path, ArrayMetadata array) throws IOException {
+        add(path, array.toJsonMap());
+    }
+
+    private void add(String path, Map<String, Object> document) throws IOException {
+        // one map entry: the path, then the document (the map head is written when the root is)
+        MetadataCbor.text(spoolGen, path);
+        MetadataCbor.write(spoolGen, document);
+        spoolGen.flush();
+        count++;
+    }
+
+    /** Writes the stored form of the root, {@code dialect}'s compression of its CBOR, to {@code out}. */
+    void writeRoot(OutputStream out, RootDialect dialect, GroupMetadata root) throws IOException {
+        ByteArrayOutputStream prefix = new ByteArrayOutputStream();
+        try (JsonGenerator gen = Cbor.generator(nonClosing(prefix))) {
+            // the maps opened here are completed by hand below, not by the generator
+            gen.disable(JsonGenerator.Feature.AUTO_CLOSE_JSON_CONTENT);
+            if (dialect == RootDialect.PR68) {
+                gen.writeStartObject(null, 2);
+                gen.writeFieldName("zarr_consolidated_format");
+                gen.writeNumber(1);
+                gen.writeFieldName("metadata");
+            }
+            gen.writeStartObject(null, 4);
+            gen.writeFieldName("attributes");
+            MetadataCbor.write(gen, root.attributes());
+            gen.writeFieldName("zarr_format");
+            gen.writeNumber(3);
+            gen.writeFieldName("consolidated_metadata");
+            gen.writeStartObject(null, 3);
+            gen.writeFieldName("kind");
+            MetadataCbor.text(gen, "inline");
+            gen.writeFieldName("must_understand");
+            gen.writeBoolean(false);
+            gen.writeFieldName("metadata");
+            // the generator cannot take entries encoded elsewhere: the rest is written around it
+            gen.flush();
+        }
+        Cbor.writeHead(prefix, Cbor.MAP, count);
+        ByteArrayOutputStream suffix = new ByteArrayOutputStream();
+        text(suffix, "node_type");
+        text(suffix, "group");
+
+        long length = prefix.size() + spool.size() + suffix.size();
+        try (OutputStream compressed = dialect == RootDialect.NCORE20_ZLIB ? Compression.zlib9Output(nonClosing(out))
+                : Compression.xzOutput(nonClosing(out), length);
+             InputStream entries = spool.open()) {
+            prefix.writeTo(compressed);
+            entries.transferTo(compressed);
+            suffix.writeTo(compressed);
+        }
+    }
+
+    private static void text(OutputStream out, String ascii) throws IOException {
+        Cbor.writeHead(out, Cbor.TEXT, ascii.length());
+        out.write(ascii.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private static OutputStream nonClosing(OutputStream out) {
+        return new FilterOutputStream(out) {
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                out.write(b, off, len);
+            }
+
+            @Override
+            public void close() throws IOException {
+                flush();
+            }
+        };
+    }
+
+    @Override
+    public void close() throws IOException {
+        spool.close();
+    }
+}
