@@ -136,12 +136,18 @@ public final class IndexedTarWriter implements Closeable {
 
     /** Stores {@code payload} under {@code key}. */
     public void put(String key, byte[] payload) throws IOException {
-        write(key, payload.length, null, payload);
+        write(key, payload.length, null, payload, 0);
+    }
+
+    /** Stores {@code length} bytes of {@code payload} from {@code offset} under {@code key}, without copying them first. */
+    public void put(String key, byte[] payload, int offset, int length) throws IOException {
+        java.util.Objects.checkFromIndexSize(offset, length, payload.length);
+        write(key, length, null, payload, offset);
     }
 
     /** Streams exactly {@code size} bytes from {@code payload} into the member for {@code key}. */
     public void put(String key, long size, InputStream payload) throws IOException {
-        write(key, size, payload, null);
+        write(key, size, payload, null, 0);
     }
 
     /**
@@ -173,7 +179,7 @@ public final class IndexedTarWriter implements Closeable {
         return index.entries();
     }
 
-    private void write(String key, long size, InputStream stream, byte[] bytes) throws IOException {
+    private void write(String key, long size, InputStream stream, byte[] bytes, int offset) throws IOException {
         requireOpen();
         byte[] k = checkKey(key);
         if (size < 0) {
@@ -184,8 +190,8 @@ public final class IndexedTarWriter implements Closeable {
                     + "written once in an indexed tar", key);
         }
         try {
-            long offset = writeMember(key, size, stream, bytes);
-            index.append(k, offset, size);
+            long at = writeMember(key, size, stream, bytes, offset);
+            index.append(k, at, size);
         } catch (IOException | RuntimeException e) {
             state = State.FAILED;
             throw e;
@@ -206,7 +212,7 @@ public final class IndexedTarWriter implements Closeable {
     }
 
     /** One tar member; returns the payload's offset. The payload comes from {@code bytes} if given. */
-    private long writeMember(String key, long size, InputStream payload, byte[] bytes) throws IOException {
+    private long writeMember(String key, long size, InputStream payload, byte[] bytes, int from) throws IOException {
         TarArchiveEntry entry = new TarArchiveEntry(key, true);
         entry.setSize(size);
         entry.setMode(0644); // Python tarfile writes the permission bits only: "0000644"
@@ -220,7 +226,7 @@ public final class IndexedTarWriter implements Closeable {
             throw new IllegalStateException("tar header for '" + key + "' did not end on a block boundary");
         }
         if (bytes != null) {
-            tar.write(bytes, 0, bytes.length);
+            tar.write(bytes, from, (int) size);
         } else {
             long remaining = size;
             while (remaining > 0) {

@@ -1,0 +1,52 @@
+package dev.itar.archive;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * sha256 and md5 of a file that grows by appending, taken a stretch at a time as it grows, so that when the
+ * file is complete only its last stretch remains to be read. Thread-safe: one thread may advance it while
+ * another finishes it.
+ */
+public final class FileDigester {
+    private static final int BUFFER = 1 << 20;
+
+    private final FileDigests.Accumulator acc = new FileDigests.Accumulator();
+    private long position;
+
+    /** Bytes digested so far. */
+    public synchronized long position() {
+        return position;
+    }
+
+    /** Digests {@code file} from where it got to up to {@code end} (nothing if it is already past it). */
+    public synchronized void advanceTo(Path file, long end) throws IOException {
+        if (end <= position) {
+            return;
+        }
+        ByteBuffer buf = ByteBuffer.allocate((int) Math.min(BUFFER, end - position));
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            while (position < end) {
+                buf.clear().limit((int) Math.min(buf.capacity(), end - position));
+                int n = ch.read(buf, position);
+                if (n < 0) {
+                    throw new IOException(file + ": ends at " + position + " bytes, expected at least " + end);
+                }
+                acc.update(buf.array(), 0, n);
+                position += n;
+            }
+        }
+    }
+
+    /** The digests of the whole {@code file}, which is {@code size} bytes long; the digester is spent. */
+    public synchronized FileDigests finish(Path file, long size) throws IOException {
+        advanceTo(file, size);
+        if (position != size) {
+            throw new IOException(file + ": digested " + position + " bytes of a file of " + size);
+        }
+        return acc.finish();
+    }
+}
