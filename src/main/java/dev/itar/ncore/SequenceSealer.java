@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.itar.archive.FileDigests;
 import dev.itar.archive.IndexedTarWriter;
+import dev.itar.frames.IntrinsicsFrame;
+import dev.itar.frames.PoseFrame;
+import dev.itar.frames.StaticPoseFrame;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -70,8 +73,8 @@ public final class SequenceSealer {
             }
 
             SortedMap<String, SortedMap<Long, double[]>> dynamic = collectPoses(req.poses(), interval);
-            SortedMap<String, StaticPose> statics = new TreeMap<>();
-            for (StaticPose p : req.staticPoses()) {
+            SortedMap<String, StaticPoseFrame> statics = new TreeMap<>();
+            for (StaticPoseFrame p : req.staticPoses()) {
                 if (statics.put(PyRepr.pair(p.source(), p.target()), p) != null) {
                     throw new IllegalArgumentException("duplicate static pose (" + p.source() + ", " + p.target() + ")");
                 }
@@ -132,11 +135,11 @@ public final class SequenceSealer {
                 interval.end() + 1, counts);
     }
 
-    private static SortedMap<String, SortedMap<Long, double[]>> collectPoses(Iterator<PoseSample> poses,
+    private static SortedMap<String, SortedMap<Long, double[]>> collectPoses(Iterator<PoseFrame> poses,
                                                                             Interval interval) {
         SortedMap<String, SortedMap<Long, double[]>> dynamic = new TreeMap<>();
         while (poses.hasNext()) {
-            PoseSample p = poses.next();
+            PoseFrame p = poses.next();
             SortedMap<Long, double[]> samples = dynamic.computeIfAbsent(PyRepr.pair(p.source(), p.target()),
                     k -> new TreeMap<>());
             double[] before = samples.putIfAbsent(p.t(), p.matrix());
@@ -175,7 +178,7 @@ public final class SequenceSealer {
     }
 
     private static void writePoses(IndexedTarWriter writer, SortedMap<String, SortedMap<Long, double[]>> dynamic,
-                                   SortedMap<String, StaticPose> statics) throws IOException {
+                                   SortedMap<String, StaticPoseFrame> statics) throws IOException {
         Map<String, Object> staticAttrs = new LinkedHashMap<>();
         statics.forEach((k, p) -> staticAttrs.put(k, SequenceLayout.staticPose(p)));
         Map<String, Object> dynamicAttrs = new LinkedHashMap<>();
@@ -187,9 +190,9 @@ public final class SequenceSealer {
     private static void writeIntrinsics(IndexedTarWriter writer, SealRequest req) throws IOException {
         writer.put("intrinsics/default/cameras/zarr.json", SequenceLayout.emptyGroup());
         writer.put("intrinsics/default/lidars/zarr.json", SequenceLayout.emptyGroup());
-        SortedMap<String, Intrinsics> byPath = new TreeMap<>();
-        for (Intrinsics i : req.intrinsics()) {
-            String path = "intrinsics/default/" + i.groupName() + "/" + i.sensor();
+        SortedMap<String, IntrinsicsFrame> byPath = new TreeMap<>();
+        for (IntrinsicsFrame i : req.intrinsics()) {
+            String path = "intrinsics/default/" + i.kind() + "s/" + i.sensor(); // cameras or lidars
             if (byPath.put(path, i) != null) {
                 throw new IllegalArgumentException("duplicate intrinsics for " + i.kind() + " " + i.sensor());
             }
