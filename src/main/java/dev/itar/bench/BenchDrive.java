@@ -5,19 +5,15 @@ import dev.itar.frames.EndFrame;
 import dev.itar.frames.Frame;
 import dev.itar.frames.LidarFrame;
 import dev.itar.frames.RadarFrame;
-import dev.itar.frames.TypedArray;
 import dev.itar.sim.SimRecord;
 import dev.itar.sim.SimulatorConfig;
 import dev.itar.sim.VehicleSimulator;
 import dev.itar.ncore.EncodedFrame;
 import dev.itar.ncore.FrameEncoder;
-import dev.itar.ncore.GenericArray;
 
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.SortedMap;
-import java.util.TreeMap;
 
 /**
  * The simulator's default drive (1 vehicle, 10 s, default sensors, seed 1), generated once and kept in memory.
@@ -59,15 +55,15 @@ record BenchDrive(SimulatorConfig config, List<SimRecord> records) {
         for (SimRecord r : records) {
             Frame f = r.frame();
             if (f instanceof CameraFrame c) {
-                out.add(encoder.camera(c.sensor(), c.t0() + shiftUs, c.t1() + shiftUs, c.format(), c.image(),
-                        c.meta(), generic(c.data())));
+                out.add(encoder.encode(new CameraFrame(c.sensor(), c.t0() + shiftUs, c.t1() + shiftUs, c.format(),
+                        c.image(), c.meta(), c.data())));
             } else if (f instanceof LidarFrame l) {
-                out.add(encoder.lidar(l.sensor(), l.t0() + shiftUs, l.t1() + shiftUs, l.n(), l.r(), l.direction(),
-                        shifted(l.timestampUs(), shiftUs), l.distanceM(), l.intensity(), l.modelElement(), l.meta(),
-                        generic(l.data())));
+                out.add(encoder.encode(new LidarFrame(l.sensor(), l.t0() + shiftUs, l.t1() + shiftUs, l.n(), l.r(),
+                        l.direction(), shifted(l.timestampUs(), shiftUs), l.distanceM(), l.intensity(),
+                        l.modelElement(), l.meta(), l.data())));
             } else if (f instanceof RadarFrame d) {
-                out.add(encoder.radar(d.sensor(), d.t0() + shiftUs, d.t1() + shiftUs, d.n(), d.r(), d.direction(),
-                        shifted(d.timestampUs(), shiftUs), d.distanceM(), d.meta(), generic(d.data())));
+                out.add(encoder.encode(new RadarFrame(d.sensor(), d.t0() + shiftUs, d.t1() + shiftUs, d.n(), d.r(),
+                        d.direction(), shifted(d.timestampUs(), shiftUs), d.distanceM(), d.meta(), d.data())));
             }
         }
         return out;
@@ -80,13 +76,5 @@ record BenchDrive(SimulatorConfig config, List<SimRecord> records) {
             out.putLong(in.getLong() + shift);
         }
         return out.array();
-    }
-
-    private static SortedMap<String, GenericArray> generic(SortedMap<String, TypedArray> data) {
-        SortedMap<String, GenericArray> out = new TreeMap<>();
-        if (data != null) {
-            data.forEach((k, a) -> out.put(k, new GenericArray(a.dtype(), a.shape(), a.bytes())));
-        }
-        return out;
     }
 }

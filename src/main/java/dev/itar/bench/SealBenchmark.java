@@ -1,11 +1,11 @@
 package dev.itar.bench;
 
 import dev.itar.archive.RootDialect;
+import dev.itar.frames.PoseFrame;
 import dev.itar.ncore.Chunk;
 import dev.itar.ncore.EncodedFrame;
 import dev.itar.ncore.FrameEncoder;
 import dev.itar.ncore.FrameEntry;
-import dev.itar.ncore.PoseSample;
 import dev.itar.ncore.SealRequest;
 import dev.itar.ncore.SealResult;
 import dev.itar.ncore.SequenceHeader;
@@ -58,7 +58,7 @@ final class SealBenchmark {
             long t0 = System.nanoTime();
             SealResult result = sealer.seal(new SealRequest(dir, "seal-bench",
                     new SequenceHeader("seal-bench", null, OptionalLong.empty()), entries.iterator(),
-                    List.<PoseSample>of().iterator(), List.of(), List.of(), chunks.iterator(), RootDialect.PR68));
+                    List.<PoseFrame>of().iterator(), List.of(), List.of(), chunks.iterator(), RootDialect.PR68));
             long seal = System.nanoTime() - t0;
             bytes = result.bytes();
             long disk = timeChannelWrite(dir.resolve("seal-bench-plain.bin"), bytes);

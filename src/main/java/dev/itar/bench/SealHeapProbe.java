@@ -2,9 +2,10 @@ package dev.itar.bench;
 
 import com.sun.management.GarbageCollectionNotificationInfo;
 import dev.itar.archive.RootDialect;
+import dev.itar.frames.CameraFrame;
+import dev.itar.frames.PoseFrame;
 import dev.itar.ncore.EncodedFrame;
 import dev.itar.ncore.FrameEncoder;
-import dev.itar.ncore.PoseSample;
 import dev.itar.ncore.SealRequest;
 import dev.itar.ncore.SealResult;
 import dev.itar.ncore.SequenceHeader;
@@ -118,11 +119,11 @@ public final class SealHeapProbe {
                 image[k] = (byte) x;
             }
             long t = 1_000_000L + i; // same digit count: key order == time order
-            return encoder.camera("cam0", t, t, "raw", image, null, null);
+            return encoder.encode(new CameraFrame("cam0", t, t, "raw", image, null, null));
         };
         SealResult r = new SequenceSealer().seal(new SealRequest(dir, "heap-probe",
                 new SequenceHeader("heap-probe", null, OptionalLong.empty()),
-                lazy(frames, i -> frame.apply(i).entry()), List.<PoseSample>of().iterator(), List.of(), List.of(),
+                lazy(frames, i -> frame.apply(i).entry()), List.<PoseFrame>of().iterator(), List.of(), List.of(),
                 lazy(frames, i -> frame.apply(i).chunks().get(0)), RootDialect.PR68));
         sampler.interrupt();
         sampler.join();

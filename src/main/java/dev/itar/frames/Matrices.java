@@ -3,7 +3,7 @@ package dev.itar.frames;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
-/** Conversions between 4×4 float64 little-endian matrices and doubles. */
+/** 4×4 row-major pose matrices: their wire form (16 float64 little-endian) and their length. */
 public final class Matrices {
     /** Size of a wire pose matrix: 16 float64. */
     public static final int MATRIX_BYTES = 16 * Double.BYTES;
@@ -31,5 +31,14 @@ public final class Matrices {
             values[i] = buffer.getDouble();
         }
         return values;
+    }
+
+    /** A copy of a 4×4 matrix (the records own theirs); IllegalArgumentException unless it has 16 values. */
+    static double[] copy4x4(double[] rowMajor) {
+        if (rowMajor == null || rowMajor.length != 16) {
+            throw new IllegalArgumentException("a pose matrix has 16 values (4x4 row-major), got "
+                    + (rowMajor == null ? "null" : rowMajor.length));
+        }
+        return rowMajor.clone();
     }
 }

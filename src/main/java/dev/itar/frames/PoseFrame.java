@@ -5,25 +5,20 @@ import java.util.Objects;
 
 /**
  * {@code pose}: a dynamic pose sample, the rigid transform from {@code source} to {@code target}
- * at time {@code t} (µs).
+ * at time {@code t} (µs); ncore stores the samples of a (source, target) pair under {@code dynamic_poses}.
  *
- * @param matrix 16 float64 little-endian, 4×4 row-major (128 bytes)
+ * @param matrix 16 values, 4×4 row-major (on the wire 16 float64 little-endian, 128 bytes)
  */
-public record PoseFrame(String source, String target, long t, byte[] matrix) implements Frame {
+public record PoseFrame(String source, String target, long t, double[] matrix) implements Frame {
     public PoseFrame {
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(target, "target");
-        Objects.requireNonNull(matrix, "matrix");
+        matrix = Matrices.copy4x4(matrix);
     }
 
     @Override
     public String type() {
         return "pose";
-    }
-
-    /** The matrix as 16 doubles, row-major. */
-    public double[] matrixValues() {
-        return Matrices.values(matrix);
     }
 
     @Override
@@ -40,6 +35,6 @@ public record PoseFrame(String source, String target, long t, byte[] matrix) imp
     @Override
     public String toString() {
         return "PoseFrame[source=" + source + ", target=" + target + ", t=" + t
-                + ", matrix=" + Arrays.toString(matrixValues()) + "]";
+                + ", matrix=" + Arrays.toString(matrix) + "]";
     }
 }

@@ -83,10 +83,10 @@ public final class WireDecoder {
     /** Most dimensions of a typed array. */
     public static final int MAX_DIMENSIONS = 32;
 
-    static final Pattern SENSOR = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+    /** Sensor ids and pose frame names (they become zarr node names in an ncore archive). */
+    public static final Pattern SENSOR = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     static final Pattern FORMAT = Pattern.compile("[a-z0-9]{1,32}");
     static final Pattern DATA_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
-    static final Pattern SEQUENCE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
     private static final Set<String> START_FIELDS = Set.of("v", "type", "sequence_id", "meta");
     private static final Set<String> CAMERA_FIELDS = Set.of("v", "type", "sensor", "t0", "t1", "format", "image",
@@ -190,7 +190,7 @@ public final class WireDecoder {
     private static StartFrame start(Fields f) throws InvalidRecordException {
         f.rejectUnknown(START_FIELDS);
         Optional<String> sequenceId = f.has("sequence_id")
-                ? Optional.of(f.text("sequence_id", SEQUENCE_ID, SEQUENCE_ID.pattern() + " (like a recording id)"))
+                ? Optional.of(f.text("sequence_id", RecordingIds.SYNTAX, RecordingIds.syntax() + " (like a recording id)"))
                 : Optional.empty();
         return new StartFrame(sequenceId, optionalJsonMap(f, "meta"));
     }
@@ -235,7 +235,8 @@ public final class WireDecoder {
         return new String[] {source, target};
     }
 
-    private static byte[] matrix(Fields f) throws InvalidRecordException {
+    /** The 16 values of a valid rigid transform. */
+    private static double[] matrix(Fields f) throws InvalidRecordException {
         byte[] matrix = f.bytes("matrix", "float64 4×4 row-major, 128 bytes");
         if (matrix.length != Matrices.MATRIX_BYTES) {
             throw f.error(BAD_LENGTH, "matrix", "has " + matrix.length + " bytes; a 4×4 float64 matrix needs 128");
@@ -268,7 +269,7 @@ public final class WireDecoder {
             throw f.error(NOT_RIGID, "matrix", "rotation block has determinant " + det
                     + "; a rigid transform has determinant +1 (no reflection)");
         }
-        return matrix;
+        return m;
     }
 
     private static String sensor(Fields f) throws InvalidRecordException {

@@ -52,12 +52,12 @@ public final class WireEncoder {
             w.text("source").text(f.source());
             w.text("target").text(f.target());
             w.text("t").integer(f.t());
-            w.text("matrix").bytes(f.matrix());
+            w.text("matrix").bytes(Matrices.toBytes(f.matrix()));
         } else if (frame instanceof StaticPoseFrame f) {
-            header(w, 5, f);
+            header(w, 5, f); // the wire has no static pose dtype: values are sent as float64
             w.text("source").text(f.source());
             w.text("target").text(f.target());
-            w.text("matrix").bytes(f.matrix());
+            w.text("matrix").bytes(Matrices.toBytes(f.matrix()));
         } else if (frame instanceof IntrinsicsFrame f) {
             header(w, 5, f);
             w.text("sensor").text(f.sensor());

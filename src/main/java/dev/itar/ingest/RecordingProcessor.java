@@ -1,19 +1,15 @@
 package dev.itar.ingest;
 
 import dev.itar.archive.RootDialect;
-import dev.itar.frames.CameraFrame;
 import dev.itar.frames.EndFrame;
 import dev.itar.frames.Frame;
 import dev.itar.frames.IntrinsicsFrame;
 import dev.itar.frames.InvalidRecordException;
-import dev.itar.frames.LidarFrame;
 import dev.itar.frames.PoseFrame;
-import dev.itar.frames.RadarFrame;
 import dev.itar.frames.RecordingIds;
 import dev.itar.frames.SensorFrame;
 import dev.itar.frames.StartFrame;
 import dev.itar.frames.StaticPoseFrame;
-import dev.itar.frames.TypedArray;
 import dev.itar.frames.WireDecoder;
 import dev.itar.ingest.RecordingStore.CloseableIterator;
 import dev.itar.ingest.StateRecords.FrameRecord;
@@ -26,13 +22,9 @@ import dev.itar.ncore.Chunk;
 import dev.itar.ncore.EncodedFrame;
 import dev.itar.ncore.FrameEncoder;
 import dev.itar.ncore.FrameEntry;
-import dev.itar.ncore.GenericArray;
-import dev.itar.ncore.Intrinsics;
-import dev.itar.ncore.PoseSample;
 import dev.itar.ncore.SealRequest;
 import dev.itar.ncore.SealResult;
 import dev.itar.ncore.SequenceSealer;
-import dev.itar.ncore.StaticPose;
 
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.utils.Bytes;
@@ -288,18 +280,7 @@ final class RecordingProcessor implements Processor<byte[], byte[], byte[], byte
             return sameOrConflict(existing.get().sha256(), sha, f.kind() + " frame of sensor '" + f.sensor()
                     + "' at t1=" + f.t1());
         }
-        EncodedFrame encoded;
-        if (f instanceof CameraFrame c) {
-            encoded = encoder.camera(c.sensor(), c.t0(), c.t1(), c.format(), c.image(), c.meta(), genericData(c.data()));
-        } else if (f instanceof LidarFrame l) {
-            encoded = encoder.lidar(l.sensor(), l.t0(), l.t1(), l.n(), l.r(), l.direction(), l.timestampUs(),
-                    l.distanceM(), l.intensity(), l.modelElement(), l.meta(), genericData(l.data()));
-        } else if (f instanceof RadarFrame r) {
-            encoded = encoder.radar(r.sensor(), r.t0(), r.t1(), r.n(), r.r(), r.direction(), r.timestampUs(),
-                    r.distanceM(), r.meta(), genericData(r.data()));
-        } else {
-            throw new IllegalStateException("unhandled sensor frame type " + f.type());
-        }
+        EncodedFrame encoded = encoder.encode(f);
         store.putFrame(id, new FrameRecord(sha, encoded.entry()), encoded.chunks());
         return Outcome.ACCEPTED;
     }
@@ -310,7 +291,7 @@ final class RecordingProcessor implements Processor<byte[], byte[], byte[], byte
             return sameOrConflict(existing.get().sha256(), sha, "pose " + p.source() + " -> " + p.target()
                     + " at t=" + p.t());
         }
-        store.putPose(id, new PoseRecord(sha, new PoseSample(p.source(), p.target(), p.t(), p.matrixValues())));
+        store.putPose(id, new PoseRecord(sha, p));
         return Outcome.ACCEPTED;
     }
 
@@ -319,7 +300,7 @@ final class RecordingProcessor implements Processor<byte[], byte[], byte[], byte
         if (existing.isPresent()) {
             return sameOrConflict(existing.get().sha256(), sha, "static pose " + p.source() + " -> " + p.target());
         }
-        store.putStaticPose(id, new StaticPoseRecord(sha, new StaticPose(p.source(), p.target(), p.matrixValues())));
+        store.putStaticPose(id, new StaticPoseRecord(sha, p));
         return Outcome.ACCEPTED;
     }
 
@@ -328,7 +309,7 @@ final class RecordingProcessor implements Processor<byte[], byte[], byte[], byte
         if (existing.isPresent()) {
             return sameOrConflict(existing.get().sha256(), sha, i.kind() + " intrinsics of sensor '" + i.sensor() + "'");
         }
-        store.putIntrinsics(id, new IntrinsicsRecord(sha, new Intrinsics(i.sensor(), i.kind(), i.model())));
+        store.putIntrinsics(id, new IntrinsicsRecord(sha, i));
         return Outcome.ACCEPTED;
     }
 
@@ -338,12 +319,6 @@ final class RecordingProcessor implements Processor<byte[], byte[], byte[], byte
         }
         return Outcome.deadLetter(DeadLetters.CONFLICTING_DUPLICATE, "the recording already has a " + what
                 + " with different content; a repeat must be byte-identical (a producer retry) or use another time");
-    }
-
-    private static SortedMap<String, GenericArray> genericData(SortedMap<String, TypedArray> data) {
-        SortedMap<String, GenericArray> out = new TreeMap<>();
-        data.forEach((k, a) -> out.put(k, new GenericArray(a.dtype(), a.shape(), a.bytes())));
-        return out;
     }
 
     /** Seals every open recording whose last record is more than the idle timeout before {@code now}. */
@@ -383,7 +358,7 @@ final class RecordingProcessor implements Processor<byte[], byte[], byte[], byte
         RecordingHeader header = cached != null ? cached : store.header(id).orElseGet(() -> RecordingHeader.opened(0));
         SealResult result;
         try (CloseableIterator<FrameEntry> frames = store.frames(id);
-             CloseableIterator<PoseSample> poses = store.poses(id);
+             CloseableIterator<PoseFrame> poses = store.poses(id);
              CloseableIterator<Chunk> chunks = store.chunks(id)) {
             SealRequest request = new SealRequest(archiveDir, id, header.sequenceHeader(id), frames, poses,
                     store.staticPoses(id), store.intrinsics(id), chunks, dialect);
@@ -458,7 +433,7 @@ final class RecordingProcessor implements Processor<byte[], byte[], byte[], byte
 
     private static String describeBadKey(byte[] key) {
         if (key == null) {
-            return "the record has no key; the key must be the recording id, matching [A-Za-z0-9][A-Za-z0-9._-]{0,127}";
+            return "the record has no key; the key must be the recording id, matching " + RecordingIds.syntax();
         }
         try {
             RecordingIds.requireValid(StandardCharsets.UTF_8.newDecoder()
@@ -467,7 +442,7 @@ final class RecordingProcessor implements Processor<byte[], byte[], byte[], byte
             return "invalid recording id";
         } catch (CharacterCodingException e) {
             return "the record key (" + key.length + " bytes) is not UTF-8 text; it must be the recording id, matching "
-                    + "[A-Za-z0-9][A-Za-z0-9._-]{0,127}";
+                    + RecordingIds.syntax();
         } catch (IllegalArgumentException e) {
             return e.getMessage();
         }

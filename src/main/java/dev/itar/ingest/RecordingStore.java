@@ -1,5 +1,8 @@
 package dev.itar.ingest;
 
+import dev.itar.frames.IntrinsicsFrame;
+import dev.itar.frames.PoseFrame;
+import dev.itar.frames.StaticPoseFrame;
 import dev.itar.ingest.StateRecords.FrameRecord;
 import dev.itar.ingest.StateRecords.IntrinsicsRecord;
 import dev.itar.ingest.StateRecords.PoseRecord;
@@ -8,9 +11,6 @@ import dev.itar.ingest.StateRecords.SealedRecording;
 import dev.itar.ingest.StateRecords.StaticPoseRecord;
 import dev.itar.ncore.Chunk;
 import dev.itar.ncore.FrameEntry;
-import dev.itar.ncore.Intrinsics;
-import dev.itar.ncore.PoseSample;
-import dev.itar.ncore.StaticPose;
 
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
@@ -82,7 +82,7 @@ final class RecordingStore {
     }
 
     void putPose(String id, PoseRecord pose) {
-        PoseSample p = pose.pose();
+        PoseFrame p = pose.pose();
         state.put(StoreKeys.pose(id, p.source(), p.target(), p.t()), StateRecords.encode(pose));
     }
 
@@ -91,7 +91,7 @@ final class RecordingStore {
     }
 
     void putStaticPose(String id, StaticPoseRecord pose) {
-        StaticPose p = pose.pose();
+        StaticPoseFrame p = pose.pose();
         state.put(StoreKeys.staticPose(id, p.source(), p.target()), StateRecords.encode(pose));
     }
 
@@ -100,7 +100,7 @@ final class RecordingStore {
     }
 
     void putIntrinsics(String id, IntrinsicsRecord intrinsics) {
-        Intrinsics i = intrinsics.intrinsics();
+        IntrinsicsFrame i = intrinsics.intrinsics();
         state.put(StoreKeys.intrinsics(id, i.kind(), i.sensor()), StateRecords.encode(intrinsics));
     }
 
@@ -152,17 +152,17 @@ final class RecordingStore {
     }
 
     /** Pose samples sorted by source, target, t. Close the iterator. */
-    CloseableIterator<PoseSample> poses(String id) {
+    CloseableIterator<PoseFrame> poses(String id) {
         return scan(state, StoreKeys.kindRange(id, StoreKeys.POSE),
                 kv -> StateRecords.decode(kv.value, PoseRecord.class).pose());
     }
 
-    List<StaticPose> staticPoses(String id) {
+    List<StaticPoseFrame> staticPoses(String id) {
         return collect(scan(state, StoreKeys.kindRange(id, StoreKeys.STATIC_POSE),
                 kv -> StateRecords.decode(kv.value, StaticPoseRecord.class).pose()));
     }
 
-    List<Intrinsics> intrinsics(String id) {
+    List<IntrinsicsFrame> intrinsics(String id) {
         return collect(scan(state, StoreKeys.kindRange(id, StoreKeys.INTRINSICS),
                 kv -> StateRecords.decode(kv.value, IntrinsicsRecord.class).intrinsics()));
     }

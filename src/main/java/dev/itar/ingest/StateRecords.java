@@ -5,11 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
+import dev.itar.frames.IntrinsicsFrame;
+import dev.itar.frames.PoseFrame;
+import dev.itar.frames.StaticPoseFrame;
 import dev.itar.ncore.FrameEntry;
-import dev.itar.ncore.Intrinsics;
-import dev.itar.ncore.PoseSample;
 import dev.itar.ncore.SequenceHeader;
-import dev.itar.ncore.StaticPose;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -118,13 +118,18 @@ final class StateRecords {
     record FrameRecord(String sha256, FrameEntry entry) {
     }
 
-    record PoseRecord(String sha256, PoseSample pose) {
+    /*
+     * The frame records below serialize as their components: {source, target, t, matrix: [16 doubles]},
+     * {source, target, matrix, dtype} and {sensor, kind, model}, the field names stores written by earlier
+     * versions hold (StateRecordsTest pins the bytes).
+     */
+    record PoseRecord(String sha256, PoseFrame pose) {
     }
 
-    record StaticPoseRecord(String sha256, StaticPose pose) {
+    record StaticPoseRecord(String sha256, StaticPoseFrame pose) {
     }
 
-    record IntrinsicsRecord(String sha256, Intrinsics intrinsics) {
+    record IntrinsicsRecord(String sha256, IntrinsicsFrame intrinsics) {
     }
 
     /** What is remembered of a sealed recording, so later records for it are rejected. */

@@ -2,6 +2,11 @@ package dev.itar.ncore;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.itar.frames.CameraFrame;
+import dev.itar.frames.LidarFrame;
+import dev.itar.frames.RadarFrame;
+import dev.itar.frames.SensorFrame;
+import dev.itar.frames.TypedArray;
 import dev.itar.zarr.ChunkKeys;
 import dev.itar.zarr.CodecPipeline;
 import dev.itar.zarr.DataType;
@@ -9,10 +14,10 @@ import java.nio.ByteOrder;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.SortedMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
@@ -30,7 +35,12 @@ import java.util.regex.Pattern;
  * <p>Like zarr-python 3 (default {@code write_empty_chunks=False}) a numeric chunk equal to the fill value 0 is
  * not stored; we skip only chunks whose bytes are all zero, so a skipped chunk reads back bit-exactly.
  *
- * <p>Thread-safe; its only shared state is a bounded cache of immutable codec pipelines. Bad arguments are {@link IllegalArgumentException}s naming the frame.
+ * <p>Frames are taken as {@code frames.WireDecoder} validates them (or as {@link SequenceReader} reads them back);
+ * the checks here are only what ncore needs beyond that: generic data names that are legal zarr node names
+ * (the wire allows {@code zarr.json}), a sensor id that is a safe node name (by {@link FrameEntry}), and that
+ * every array's bytes fill its shape. A frame failing them is an {@link IllegalArgumentException} naming it.
+ *
+ * <p>Thread-safe; its only shared state is a bounded cache of immutable codec pipelines.
  */
 public final class FrameEncoder {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -58,73 +68,36 @@ public final class FrameEncoder {
         }
     }
 
-    /** A camera frame: the encoded image is stored as is. */
-    public EncodedFrame camera(String sensor, long t0, long t1, String format, byte[] image, ObjectNode frameMeta,
-                               SortedMap<String, GenericArray> data) {
-        FrameBuilder f = new FrameBuilder("cameras", sensor, t0, t1, frameMeta, data);
-        if (format == null || format.isEmpty()) {
-            throw f.bad("image format must not be empty");
-        }
-        if (image == null || image.length == 0) {
-            throw f.bad("image must not be empty");
-        }
-        ObjectNode attrs = NODES.objectNode().put("format", format);
-        f.array("image", attrs, DataType.bytes(image.length), new long[0], new long[0], false, image);
-        return f.build();
-    }
-
     /**
-     * A lidar frame of {@code n} rays and {@code r} returns per ray. Arrays little-endian: direction float32
-     * [n,3], timestampUs uint64 [n], distanceM and intensity float32 [r,n] (NaN = absent return, in both at the
-     * same places), modelElement uint16 [n,2] or null.
+     * Encodes a camera, lidar or radar frame. Lidar/radar arrays are little-endian: direction float32 [n,3],
+     * timestampUs uint64 [n], distanceM (and lidar intensity) float32 [r,n] (NaN = absent return), lidar
+     * modelElement uint16 [n,2] or null.
      */
-    public EncodedFrame lidar(String sensor, long t0, long t1, int n, int r, byte[] direction, byte[] timestampUs,
-                              byte[] distanceM, byte[] intensity, byte[] modelElementOrNull, ObjectNode frameMeta,
-                              SortedMap<String, GenericArray> data) {
-        FrameBuilder f = new FrameBuilder("lidars", sensor, t0, t1, frameMeta, data);
-        checkCounts(f, n, r);
-        checkLength(f, "intensity", intensity, (long) r * n * 4);
-        if (modelElementOrNull != null) {
-            checkLength(f, "model_element", modelElementOrNull, (long) n * 2 * 2);
+    public EncodedFrame encode(SensorFrame frame) {
+        if (frame instanceof CameraFrame c) {
+            return camera(c);
+        } else if (frame instanceof LidarFrame l) {
+            FrameBuilder f = new FrameBuilder("lidars", l);
+            rayBundle(f, l.n(), l.r(), l.direction(), l.timestampUs(), l.modelElement(), l.distanceM(), l.intensity());
+            return f.build();
+        } else if (frame instanceof RadarFrame r) {
+            FrameBuilder f = new FrameBuilder("radars", r);
+            rayBundle(f, r.n(), r.r(), r.direction(), r.timestampUs(), null, r.distanceM(), null);
+            return f.build();
         }
-        rayBundle(f, n, r, direction, timestampUs, modelElementOrNull, distanceM, intensity);
+        throw new IllegalArgumentException("unknown sensor frame " + frame.getClass().getName());
+    }
+
+    /** The encoded image is stored as is. */
+    private static EncodedFrame camera(CameraFrame c) {
+        FrameBuilder f = new FrameBuilder("cameras", c);
+        ObjectNode attrs = NODES.objectNode().put("format", c.format());
+        f.array("image", attrs, DataType.bytes(c.image().length), new long[0], new long[0], false, c.image());
         return f.build();
-    }
-
-    /** A radar frame: as {@link #lidar} without intensity and model elements. */
-    public EncodedFrame radar(String sensor, long t0, long t1, int n, int r, byte[] direction, byte[] timestampUs,
-                              byte[] distanceM, ObjectNode frameMeta, SortedMap<String, GenericArray> data) {
-        FrameBuilder f = new FrameBuilder("radars", sensor, t0, t1, frameMeta, data);
-        checkCounts(f, n, r);
-        rayBundle(f, n, r, direction, timestampUs, null, distanceM, null);
-        return f.build();
-    }
-
-    private static void checkCounts(FrameBuilder f, int n, int r) {
-        if (n < 0) {
-            throw f.bad("ray count n must be >= 0, got " + n);
-        }
-        if (r < 1) {
-            throw f.bad("return count r must be >= 1, got " + r);
-        }
-    }
-
-    private static void checkLength(FrameBuilder f, String name, byte[] b, long expected) {
-        if (b == null) {
-            throw f.bad(name + " is missing");
-        }
-        if (b.length != expected) {
-            throw f.bad(name + " has " + b.length + " bytes, expected " + expected);
-        }
     }
 
     private static void rayBundle(FrameBuilder f, int n, int r, byte[] direction, byte[] timestampUs,
                                   byte[] modelElement, byte[] distanceM, byte[] intensity) {
-        checkLength(f, "direction", direction, (long) n * 3 * 4);
-        checkLength(f, "timestamp_us", timestampUs, (long) n * 8);
-        checkLength(f, "distance_m", distanceM, (long) r * n * 4);
-        byte[] validPacked = packValidMask(f, distanceM, intensity, r, n);
-
         f.group("ray_bundle", NODES.objectNode().put("n_rays", n));
         f.array("ray_bundle/direction", null, DataType.FLOAT32, new long[] {n, 3}, new long[] {n, 3}, true,
                 direction);
@@ -141,6 +114,7 @@ public final class FrameEncoder {
             f.array("ray_bundle_returns/intensity", null, DataType.FLOAT32, new long[] {r, n}, new long[] {1, n},
                     true, intensity);
         }
+        byte[] validPacked = packValidMask(distanceM, r, n); // after distance_m's length was checked as an array
         ObjectNode maskAttrs = NODES.objectNode().put("n_returns", r).put("n_rays", n);
         long packedLen = validPacked.length;
         f.array("ray_bundle_returns_valid_mask_packed", maskAttrs, DataType.UINT8, new long[] {packedLen},
@@ -150,19 +124,14 @@ public final class FrameEncoder {
     /**
      * {@code np.packbits(~np.isnan(distance_m))}: the [r, n] valid mask flattened in C order (return-major),
      * eight entries per byte, first entry in the most significant bit, the last byte padded with zeros.
-     * Intensity, when present, must be NaN exactly where distance is (ncore asserts consistent masks).
+     * (ncore asserts that intensity is NaN at the same places; a valid frame guarantees it.)
      */
-    static byte[] packValidMask(FrameBuilder f, byte[] distanceM, byte[] intensityOrNull, int r, int n) {
+    static byte[] packValidMask(byte[] distanceM, int r, int n) {
         int count = Math.multiplyExact(r, n);
         byte[] packed = new byte[(count + 7) / 8];
         // NaN test on the raw bits (exponent all ones, mantissa non-zero), no ByteBuffer per call
         for (int i = 0; i < count; i++) {
-            boolean absent = isNaNBits((int) LE_INT.get(distanceM, i * 4));
-            if (intensityOrNull != null && isNaNBits((int) LE_INT.get(intensityOrNull, i * 4)) != absent) {
-                throw f.bad("intensity and distance_m disagree on absent returns (NaN) at return " + (i / n)
-                        + ", ray " + (i % n));
-            }
-            if (!absent) {
+            if (!isNaNBits((int) LE_INT.get(distanceM, i * 4))) {
                 packed[i >>> 3] |= (byte) (0x80 >>> (i & 7));
             }
         }
@@ -183,37 +152,31 @@ public final class FrameEncoder {
         private final List<FrameNode> nodes = new ArrayList<>();
         private final List<Chunk> chunks = new ArrayList<>();
 
-        FrameBuilder(String component, String sensor, long t0, long t1, ObjectNode frameMeta,
-                     SortedMap<String, GenericArray> data) {
+        FrameBuilder(String component, SensorFrame frame) {
             this.component = component;
-            this.sensor = SensorNames.check(sensor);
-            this.t0 = t0;
-            this.t1 = t1;
+            this.sensor = frame.sensor();
+            this.t0 = frame.t0();
+            this.t1 = frame.t1();
             this.framePath = component + "/" + sensor + "/frames/" + t1;
-            if (t0 < 0 || t1 < t0) {
-                throw bad("need 0 <= t0 <= t1, got t0=" + t0);
-            }
             group("", null);
-            group("generic_data", frameMeta == null ? null : frameMeta.deepCopy());
-            if (data != null) {
-                for (Map.Entry<String, GenericArray> e : data.entrySet()) {
-                    String name = e.getKey();
-                    // names become zarr node names: no '/', not reserved by zarr ('.'/'__' prefixes,
-                    // "zarr.json" which would collide with the group's own metadata key)
-                    if (name == null || !DATA_NAME.matcher(name).matches() || name.startsWith(".")
-                            || name.startsWith("__") || name.equals("zarr.json")) {
-                        throw bad("bad generic data name \"" + name + "\"; expected [A-Za-z0-9_.-]{1,128}, not starting"
-                                + " with . or __, not zarr.json");
-                    }
-                    GenericArray a = e.getValue();
-                    long[] chunkShape = a.shape().clone();
-                    // ncore stores generic data unchunked (chunks = shape); zarr needs chunk lengths >= 1
-                    for (int i = 0; i < chunkShape.length; i++) {
-                        chunkShape[i] = Math.max(1, chunkShape[i]);
-                    }
-                    array("generic_data/" + name, null, Dtypes.numeric(a.dtype()), a.shape(), chunkShape, true,
-                            a.bytes());
+            group("generic_data", frame.meta().deepCopy());
+            for (Map.Entry<String, TypedArray> e : frame.data().entrySet()) {
+                String name = e.getKey();
+                // names become zarr node names: no '/', not reserved by zarr ('.'/'__' prefixes,
+                // "zarr.json" which would collide with the group's own metadata key)
+                if (name == null || !DATA_NAME.matcher(name).matches() || name.startsWith(".")
+                        || name.startsWith("__") || name.equals("zarr.json")) {
+                    throw bad("bad generic data name \"" + name + "\"; expected [A-Za-z0-9_.-]{1,128}, not starting"
+                            + " with . or __, not zarr.json");
                 }
+                TypedArray a = e.getValue();
+                long[] chunkShape = a.shape().clone();
+                // ncore stores generic data unchunked (chunks = shape); zarr needs chunk lengths >= 1
+                for (int i = 0; i < chunkShape.length; i++) {
+                    chunkShape[i] = Math.max(1, chunkShape[i]);
+                }
+                array("generic_data/" + name, null, Dtypes.numeric(a.dtype()), a.shape(), chunkShape, true,
+                        a.bytes());
             }
         }
 
@@ -225,8 +188,22 @@ public final class FrameEncoder {
             nodes.add(FrameNode.group(path, attrs));
         }
 
+        /**
+         * Adds an array node and its chunks. Not input validation (a valid frame always passes): the one guard
+         * that no chunk is cut from bytes that do not fill the node's shape.
+         */
         void array(String path, ObjectNode attrs, DataType type, long[] shape, long[] chunkShape,
                    boolean compressed, byte[] raw) {
+            long expected = type.itemSize();
+            for (long d : shape) {
+                if (d < 0) {
+                    throw bad(path + " has a negative dimension in shape " + Arrays.toString(shape));
+                }
+                expected = Math.multiplyExact(expected, d);
+            }
+            if (raw.length != expected) {
+                throw bad(path + " has " + raw.length + " bytes, expected " + expected);
+            }
             long[] cs = chunkShape.clone();
             for (int i = 0; i < cs.length; i++) {
                 cs[i] = Math.max(1, cs[i]);

@@ -2,13 +2,16 @@ package dev.itar.ncore;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.itar.archive.RootDialect;
+import dev.itar.frames.IntrinsicsFrame;
+import dev.itar.frames.PoseFrame;
+import dev.itar.frames.RecordingIds;
+import dev.itar.frames.StaticPoseFrame;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 /**
  * Everything {@link SequenceSealer} needs to write one recording's archive.
@@ -26,9 +29,9 @@ import java.util.regex.Pattern;
  *                      (e.g. {@code cameras/cam0}); instances without an entry get {@code {}}
  */
 public record SealRequest(Path archiveDir, String recordingId, SequenceHeader header, Iterator<FrameEntry> frames,
-                          Iterator<PoseSample> poses, List<StaticPose> staticPoses, List<Intrinsics> intrinsics,
-                          Iterator<Chunk> chunks, RootDialect dialect, SortedMap<String, ObjectNode> componentMeta) {
-    private static final Pattern RECORDING_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+                          Iterator<PoseFrame> poses, List<StaticPoseFrame> staticPoses,
+                          List<IntrinsicsFrame> intrinsics, Iterator<Chunk> chunks, RootDialect dialect,
+                          SortedMap<String, ObjectNode> componentMeta) {
 
     public SealRequest {
         Objects.requireNonNull(archiveDir, "archiveDir");
@@ -37,9 +40,9 @@ public record SealRequest(Path archiveDir, String recordingId, SequenceHeader he
         Objects.requireNonNull(poses, "poses");
         Objects.requireNonNull(chunks, "chunks");
         Objects.requireNonNull(dialect, "dialect");
-        if (recordingId == null || !RECORDING_ID.matcher(recordingId).matches()) {
+        if (!RecordingIds.isValid(recordingId)) {
             throw new IllegalArgumentException("bad recording id \"" + recordingId
-                    + "\"; expected ^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$");
+                    + "\"; expected ^" + RecordingIds.syntax() + "$");
         }
         staticPoses = List.copyOf(staticPoses == null ? List.of() : staticPoses);
         intrinsics = List.copyOf(intrinsics == null ? List.of() : intrinsics);
@@ -48,8 +51,8 @@ public record SealRequest(Path archiveDir, String recordingId, SequenceHeader he
 
     /** A request without sensor-level generic meta data (the wire format has none). */
     public SealRequest(Path archiveDir, String recordingId, SequenceHeader header, Iterator<FrameEntry> frames,
-                       Iterator<PoseSample> poses, List<StaticPose> staticPoses, List<Intrinsics> intrinsics,
-                       Iterator<Chunk> chunks, RootDialect dialect) {
+                       Iterator<PoseFrame> poses, List<StaticPoseFrame> staticPoses,
+                       List<IntrinsicsFrame> intrinsics, Iterator<Chunk> chunks, RootDialect dialect) {
         this(archiveDir, recordingId, header, frames, poses, staticPoses, intrinsics, chunks, dialect, null);
     }
 

@@ -1,16 +1,15 @@
 package dev.itar.ncore;
 
-import java.util.regex.Pattern;
+import dev.itar.frames.WireDecoder;
 
-/** Sensor ids become zarr node names; only a safe spelling is accepted (as in the wire format). */
+/** Sensor ids become zarr node names; only the wire format's spelling is accepted ({@link WireDecoder#SENSOR}). */
 final class SensorNames {
-    private static final Pattern VALID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
-
     private SensorNames() {}
 
     static String check(String sensor) {
-        if (sensor == null || !VALID.matcher(sensor).matches()) {
-            throw new IllegalArgumentException("bad sensor id \"" + sensor + "\"; expected [A-Za-z0-9_-]{1,64}");
+        if (sensor == null || !WireDecoder.SENSOR.matcher(sensor).matches()) {
+            throw new IllegalArgumentException("bad sensor id \"" + sensor + "\"; expected "
+                    + WireDecoder.SENSOR.pattern());
         }
         return sensor;
     }

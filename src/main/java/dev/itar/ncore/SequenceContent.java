@@ -1,6 +1,9 @@
 package dev.itar.ncore;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.itar.frames.IntrinsicsFrame;
+import dev.itar.frames.PoseFrame;
+import dev.itar.frames.StaticPoseFrame;
 import java.util.Iterator;
 import java.util.List;
 import java.util.SortedMap;
@@ -17,11 +20,11 @@ public interface SequenceContent {
     Iterator<FrameEntry> frames();
 
     /** Dynamic pose samples, in any order. */
-    Iterator<PoseSample> poses();
+    Iterator<PoseFrame> poses();
 
-    List<StaticPose> staticPoses();
+    List<StaticPoseFrame> staticPoses();
 
-    List<Intrinsics> intrinsics();
+    List<IntrinsicsFrame> intrinsics();
 
     /** Sensor-level {@code generic_meta_data}, keyed {@code <component>/<instance>}; absent instances get {@code {}}. */
     SortedMap<String, ObjectNode> componentMeta();

@@ -1,6 +1,7 @@
 package dev.itar.ncore;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.itar.frames.StaticPoseFrame;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -63,7 +64,7 @@ final class SequenceLayout {
     }
 
     /** static_poses value: {"pose": [[...]], "dtype": ...}. */
-    static Map<String, Object> staticPose(StaticPose p) {
+    static Map<String, Object> staticPose(StaticPoseFrame p) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("pose", matrix(p.matrix()));
         m.put("dtype", p.dtype());

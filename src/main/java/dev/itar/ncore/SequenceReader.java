@@ -2,6 +2,14 @@ package dev.itar.ncore;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.itar.frames.CameraFrame;
+import dev.itar.frames.IntrinsicsFrame;
+import dev.itar.frames.LidarFrame;
+import dev.itar.frames.PoseFrame;
+import dev.itar.frames.RadarFrame;
+import dev.itar.frames.SensorFrame;
+import dev.itar.frames.StaticPoseFrame;
+import dev.itar.frames.TypedArray;
 import dev.itar.zarr.DataType;
 import dev.itar.zarr.NdArray;
 import dev.itar.zarr.Node;
@@ -21,7 +29,8 @@ import java.util.TreeMap;
 
 /**
  * Reads an ncore v4 sequence archive (zarr format 3 or legacy 2) back into the values ingest writes from:
- * header, frames with all their arrays, poses, static poses, intrinsics and sensor-level generic meta data.
+ * header, sensor frames with all their arrays, poses, static poses and intrinsics (as the {@code frames} records
+ * that carry them on the wire) and sensor-level generic meta data.
  * Frames are read lazily, one at a time, in (component, sensor, t1) order.
  */
 public final class SequenceReader implements Closeable {
@@ -122,7 +131,7 @@ public final class SequenceReader implements Closeable {
     }
 
     /** Every frame of every sensor, read lazily in (component, sensor, t1) order. */
-    public Iterator<SensorFrameData> frames() throws IOException {
+    public Iterator<SensorFrame> frames() throws IOException {
         List<String[]> refs = new ArrayList<>(); // {sensorKey, t0, t1}
         for (String s : sensors()) {
             for (long[] t : frameTimestamps(s)) {
@@ -138,7 +147,7 @@ public final class SequenceReader implements Closeable {
             }
 
             @Override
-            public SensorFrameData next() {
+            public SensorFrame next() {
                 if (!hasNext()) {
                     throw new NoSuchElementException();
                 }
@@ -153,14 +162,14 @@ public final class SequenceReader implements Closeable {
     }
 
     /** One frame of {@code <component>/<sensor>} with end time t1 (t0 as listed in frames_timestamps_us). */
-    public SensorFrameData frame(String sensorKey, long t0, long t1) throws IOException {
+    public SensorFrame frame(String sensorKey, long t0, long t1) throws IOException {
         int slash = sensorKey.indexOf('/');
         String component = sensorKey.substring(0, slash);
         String sensor = sensorKey.substring(slash + 1);
         String base = sensorKey + "/frames/" + t1;
         group(base);
         ObjectNode meta = JsonValues.toObjectNode(group(base + "/generic_data").attributes());
-        SortedMap<String, GenericArray> data = new TreeMap<>();
+        SortedMap<String, TypedArray> data = new TreeMap<>();
         for (String path : children(base + "/generic_data")) {
             Node n = nodes.get(path);
             if (!n.isArray()) {
@@ -170,7 +179,7 @@ public final class SequenceReader implements Closeable {
             if (a.dtype().isBytes()) {
                 throw bad(path, "generic data of dtype " + a.dtype().summaryName() + " is not supported");
             }
-            data.put(path.substring(path.lastIndexOf('/') + 1), new GenericArray(a.dtype().v3Name(), a.shape(),
+            data.put(path.substring(path.lastIndexOf('/') + 1), new TypedArray(a.dtype().v3Name(), a.shape(),
                     a.bytes()));
         }
         switch (component) {
@@ -181,7 +190,7 @@ public final class SequenceReader implements Closeable {
                 }
                 String format = string(nodes.get(base + "/image").attributes().get("format"), base + "/image",
                         "format");
-                return new CameraFrameData(sensor, t0, t1, format, img.bytes(), meta, data);
+                return new CameraFrame(sensor, t0, t1, format, img.bytes(), meta, data);
             }
             case "lidars":
             case "radars": {
@@ -194,13 +203,13 @@ public final class SequenceReader implements Closeable {
                 byte[] dist = array(base + "/ray_bundle_returns/distance_m", DataType.FLOAT32, new long[] {r, n})
                         .bytes();
                 if (component.equals("radars")) {
-                    return new RadarFrameData(sensor, t0, t1, n, r, direction, ts, dist, meta, data);
+                    return new RadarFrame(sensor, t0, t1, n, r, direction, ts, dist, meta, data);
                 }
                 byte[] intensity = array(base + "/ray_bundle_returns/intensity", DataType.FLOAT32,
                         new long[] {r, n}).bytes();
                 byte[] model = nodes.containsKey(base + "/ray_bundle/model_element")
                         ? array(base + "/ray_bundle/model_element", DataType.UINT16, new long[] {n, 2}).bytes() : null;
-                return new LidarFrameData(sensor, t0, t1, n, r, direction, ts, dist, intensity, model, meta, data);
+                return new LidarFrame(sensor, t0, t1, n, r, direction, ts, dist, intensity, model, meta, data);
             }
             default:
                 throw bad(sensorKey, "unknown sensor component " + component);
@@ -208,8 +217,8 @@ public final class SequenceReader implements Closeable {
     }
 
     /** Dynamic pose samples, sorted by pose key then time. */
-    public List<PoseSample> poses() throws IOException {
-        List<PoseSample> out = new ArrayList<>();
+    public List<PoseFrame> poses() throws IOException {
+        List<PoseFrame> out = new ArrayList<>();
         String path = "poses/default/dynamic_poses";
         if (!nodes.containsKey(path)) {
             return out;
@@ -221,7 +230,7 @@ public final class SequenceReader implements Closeable {
                 throw bad(path, "dynamic poses " + e.getKey() + " need equally long poses and timestamps_us");
             }
             for (int i = 0; i < ts.size(); i++) {
-                out.add(new PoseSample(pair[0], pair[1], number(ts.get(i), path, e.getKey() + " timestamps_us"),
+                out.add(new PoseFrame(pair[0], pair[1], number(ts.get(i), path, e.getKey() + " timestamps_us"),
                         matrix(poses.get(i), path, e.getKey())));
             }
         }
@@ -229,8 +238,8 @@ public final class SequenceReader implements Closeable {
     }
 
     /** Static poses, sorted by pose key, with the dtype ncore recorded. */
-    public List<StaticPose> staticPoses() throws IOException {
-        List<StaticPose> out = new ArrayList<>();
+    public List<StaticPoseFrame> staticPoses() throws IOException {
+        List<StaticPoseFrame> out = new ArrayList<>();
         String path = "poses/default/static_poses";
         if (!nodes.containsKey(path)) {
             return out;
@@ -241,19 +250,19 @@ public final class SequenceReader implements Closeable {
                 throw bad(path, "static pose " + e.getKey() + " is not an object");
             }
             Object dtype = v.get("dtype");
-            out.add(new StaticPose(pair[0], pair[1], matrix(v.get("pose"), path, e.getKey()),
+            out.add(new StaticPoseFrame(pair[0], pair[1], matrix(v.get("pose"), path, e.getKey()),
                     dtype == null ? "float64" : dtype.toString()));
         }
         return out;
     }
 
     /** Camera then lidar intrinsics, each sorted by sensor; the model is the node's attributes. */
-    public List<Intrinsics> intrinsics() {
-        List<Intrinsics> out = new ArrayList<>();
+    public List<IntrinsicsFrame> intrinsics() {
+        List<IntrinsicsFrame> out = new ArrayList<>();
         for (String kind : List.of("camera", "lidar")) {
             for (String path : children("intrinsics/default/" + kind + "s")) {
                 Node n = nodes.get(path);
-                out.add(new Intrinsics(path.substring(path.lastIndexOf('/') + 1), kind,
+                out.add(new IntrinsicsFrame(path.substring(path.lastIndexOf('/') + 1), kind,
                         JsonValues.toObjectNode(n.attributes())));
             }
         }

@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.itar.archive.AtomicFiles;
 import dev.itar.archive.DuplicateKeyException;
 import dev.itar.archive.FileDigests;
+import dev.itar.frames.IntrinsicsFrame;
+import dev.itar.frames.PoseFrame;
+import dev.itar.frames.StaticPoseFrame;
 import dev.itar.zarr.ZarrArchiveWriter;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -87,8 +90,8 @@ public final class SequenceSealer {
                 writeFrame(zarr, f);
             }
             SortedMap<String, SortedMap<Long, double[]>> dynamic = collectPoses(content.poses(), interval);
-            SortedMap<String, StaticPose> statics = new TreeMap<>();
-            for (StaticPose p : content.staticPoses()) {
+            SortedMap<String, StaticPoseFrame> statics = new TreeMap<>();
+            for (StaticPoseFrame p : content.staticPoses()) {
                 if (statics.put(PyRepr.pair(p.source(), p.target()), p) != null) {
                     throw new IllegalArgumentException("duplicate static pose (" + p.source() + ", " + p.target() + ")");
                 }
@@ -138,11 +141,11 @@ public final class SequenceSealer {
         }
     }
 
-    private static SortedMap<String, SortedMap<Long, double[]>> collectPoses(Iterator<PoseSample> poses,
+    private static SortedMap<String, SortedMap<Long, double[]>> collectPoses(Iterator<PoseFrame> poses,
                                                                             Interval interval) {
         SortedMap<String, SortedMap<Long, double[]>> dynamic = new TreeMap<>();
         while (poses.hasNext()) {
-            PoseSample p = poses.next();
+            PoseFrame p = poses.next();
             SortedMap<Long, double[]> samples = dynamic.computeIfAbsent(PyRepr.pair(p.source(), p.target()),
                     k -> new TreeMap<>());
             double[] before = samples.putIfAbsent(p.t(), p.matrix());
@@ -181,7 +184,7 @@ public final class SequenceSealer {
     }
 
     private static void writePoses(ZarrArchiveWriter zarr, SortedMap<String, SortedMap<Long, double[]>> dynamic,
-                                   SortedMap<String, StaticPose> statics) throws IOException {
+                                   SortedMap<String, StaticPoseFrame> statics) throws IOException {
         Map<String, Object> staticAttrs = new LinkedHashMap<>();
         statics.forEach((k, p) -> staticAttrs.put(k, SequenceLayout.staticPose(p)));
         Map<String, Object> dynamicAttrs = new LinkedHashMap<>();
@@ -190,12 +193,12 @@ public final class SequenceSealer {
         zarr.createGroup("poses/default/dynamic_poses", dynamicAttrs);
     }
 
-    private static void writeIntrinsics(ZarrArchiveWriter zarr, List<Intrinsics> intrinsics) throws IOException {
+    private static void writeIntrinsics(ZarrArchiveWriter zarr, List<IntrinsicsFrame> intrinsics) throws IOException {
         zarr.createGroup("intrinsics/default/cameras", Map.of());
         zarr.createGroup("intrinsics/default/lidars", Map.of());
-        SortedMap<String, Intrinsics> byPath = new TreeMap<>();
-        for (Intrinsics i : intrinsics) {
-            String path = "intrinsics/default/" + i.groupName() + "/" + i.sensor();
+        SortedMap<String, IntrinsicsFrame> byPath = new TreeMap<>();
+        for (IntrinsicsFrame i : intrinsics) {
+            String path = "intrinsics/default/" + i.kind() + "s/" + i.sensor(); // cameras or lidars
             if (byPath.put(path, i) != null) {
                 throw new IllegalArgumentException("duplicate intrinsics for " + i.kind() + " " + i.sensor());
             }
@@ -338,17 +341,17 @@ public final class SequenceSealer {
         }
 
         @Override
-        public Iterator<PoseSample> poses() {
+        public Iterator<PoseFrame> poses() {
             return req.poses();
         }
 
         @Override
-        public List<StaticPose> staticPoses() {
+        public List<StaticPoseFrame> staticPoses() {
             return req.staticPoses();
         }
 
         @Override
-        public List<Intrinsics> intrinsics() {
+        public List<IntrinsicsFrame> intrinsics() {
             return req.intrinsics();
         }
 

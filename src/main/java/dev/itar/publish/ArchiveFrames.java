@@ -1,28 +1,14 @@
 package dev.itar.publish;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.itar.frames.CameraFrame;
 import dev.itar.frames.EndFrame;
 import dev.itar.frames.Frame;
-import dev.itar.frames.IntrinsicsFrame;
-import dev.itar.frames.LidarFrame;
-import dev.itar.frames.Matrices;
 import dev.itar.frames.PoseFrame;
-import dev.itar.frames.RadarFrame;
 import dev.itar.frames.RecordingIds;
 import dev.itar.frames.StartFrame;
 import dev.itar.frames.StaticPoseFrame;
-import dev.itar.frames.TypedArray;
-import dev.itar.ncore.CameraFrameData;
-import dev.itar.ncore.GenericArray;
-import dev.itar.ncore.Intrinsics;
-import dev.itar.ncore.LidarFrameData;
-import dev.itar.ncore.PoseSample;
-import dev.itar.ncore.RadarFrameData;
-import dev.itar.ncore.SensorFrameData;
 import dev.itar.ncore.SequenceHeader;
 import dev.itar.ncore.SequenceReader;
-import dev.itar.ncore.StaticPose;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -35,8 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
-import java.util.SortedMap;
-import java.util.TreeMap;
 
 /**
  * The content of an ncore v4 archive (zarr v3 or legacy v2) as the wire-format records a vehicle logger would
@@ -45,7 +29,7 @@ import java.util.TreeMap;
  * times poses first, then by component and sensor), and last {@code end} with the sequence's inclusive end time.
  *
  * <p>Frames are read from the archive one at a time as the iterator advances, so memory does not grow with the
- * archive; only the schedule (times and names) is held.
+ * archive; only the schedule (times and names) is held. What {@link SequenceReader} returns is sent as it is.
  *
  * <p>What the wire format cannot carry is listed by {@link #losses()} (and so does not come back after
  * re-ingesting): a component instance's {@code generic_meta_data} (the wire format has per-frame and
@@ -66,7 +50,7 @@ public final class ArchiveFrames implements Iterator<Frame>, Closeable {
     private boolean endSent;
 
     /** One entry of the time-ordered part: a dynamic pose (sensorKey null) or a frame reference. */
-    private record Timed(long t, String sensorKey, long t0, PoseSample pose) {
+    private record Timed(long t, String sensorKey, long t0, PoseFrame pose) {
     }
 
     private ArchiveFrames(Path archive, SequenceReader reader) throws IOException {
@@ -74,11 +58,9 @@ public final class ArchiveFrames implements Iterator<Frame>, Closeable {
         this.reader = reader;
         this.header = reader.header();
         head.add(new StartFrame(Optional.of(header.sequenceId()), header.genericMetaData()));
-        for (Intrinsics i : reader.intrinsics()) {
-            head.add(new IntrinsicsFrame(i.sensor(), i.kind(), i.model()));
-        }
-        for (StaticPose p : reader.staticPoses()) {
-            head.add(new StaticPoseFrame(p.source(), p.target(), Matrices.toBytes(p.matrix())));
+        head.addAll(reader.intrinsics());
+        for (StaticPoseFrame p : reader.staticPoses()) {
+            head.add(p);
             if (!"float64".equals(p.dtype())) {
                 losses.add("static pose (" + p.source() + ", " + p.target() + ") has dtype " + p.dtype()
                         + "; wire static poses are float64, so it comes back as float64");
@@ -90,7 +72,7 @@ public final class ArchiveFrames implements Iterator<Frame>, Closeable {
                         + " is not sent: the wire format has no field for component meta data");
             }
         }
-        for (PoseSample p : reader.poses()) {
+        for (PoseFrame p : reader.poses()) {
             timed.add(new Timed(p.t(), null, 0, p));
         }
         for (String sensorKey : reader.sensors()) {
@@ -154,7 +136,7 @@ public final class ArchiveFrames implements Iterator<Frame>, Closeable {
             return header.sequenceId();
         }
         throw new IllegalArgumentException("cannot derive a recording id from " + archive + " (file name '" + name
-                + "', sequence id '" + header.sequenceId() + "'): neither matches [A-Za-z0-9][A-Za-z0-9._-]{0,127}; "
+                + "', sequence id '" + header.sequenceId() + "'): neither matches " + RecordingIds.syntax() + "; "
                 + "give one with --recording-id");
     }
 
@@ -171,11 +153,10 @@ public final class ArchiveFrames implements Iterator<Frame>, Closeable {
         if (timedIndex < timed.size()) {
             Timed t = timed.get(timedIndex++);
             if (t.pose() != null) {
-                PoseSample p = t.pose();
-                return new PoseFrame(p.source(), p.target(), p.t(), Matrices.toBytes(p.matrix()));
+                return t.pose();
             }
             try {
-                return wire(reader.frame(t.sensorKey(), t.t0(), t.t()));
+                return reader.frame(t.sensorKey(), t.t0(), t.t());
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read frame " + t.sensorKey() + "/frames/" + t.t() + " of "
                         + archive + ": " + e.getMessage(), e);
@@ -186,26 +167,6 @@ public final class ArchiveFrames implements Iterator<Frame>, Closeable {
             return new EndFrame(header.endT());
         }
         throw new NoSuchElementException();
-    }
-
-    /** A frame read from an archive as the wire record that carries it. */
-    static Frame wire(SensorFrameData f) {
-        if (f instanceof CameraFrameData c) {
-            return new CameraFrame(c.sensor(), c.t0(), c.t1(), c.format(), c.image(), c.frameMeta(), data(c.data()));
-        } else if (f instanceof LidarFrameData l) {
-            return new LidarFrame(l.sensor(), l.t0(), l.t1(), l.n(), l.r(), l.direction(), l.timestampUs(),
-                    l.distanceM(), l.intensity(), l.modelElement(), l.frameMeta(), data(l.data()));
-        } else if (f instanceof RadarFrameData r) {
-            return new RadarFrame(r.sensor(), r.t0(), r.t1(), r.n(), r.r(), r.direction(), r.timestampUs(),
-                    r.distanceM(), r.frameMeta(), data(r.data()));
-        }
-        throw new IllegalArgumentException("unknown sensor frame " + f.getClass().getName());
-    }
-
-    private static SortedMap<String, TypedArray> data(SortedMap<String, GenericArray> data) {
-        SortedMap<String, TypedArray> out = new TreeMap<>();
-        data.forEach((k, a) -> out.put(k, new TypedArray(a.dtype(), a.shape(), a.bytes())));
-        return out;
     }
 
     @Override

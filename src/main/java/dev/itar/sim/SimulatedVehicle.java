@@ -7,7 +7,6 @@ import dev.itar.frames.EndFrame;
 import dev.itar.frames.Frame;
 import dev.itar.frames.IntrinsicsFrame;
 import dev.itar.frames.LidarFrame;
-import dev.itar.frames.Matrices;
 import dev.itar.frames.PoseFrame;
 import dev.itar.frames.RadarFrame;
 import dev.itar.frames.StartFrame;
@@ -74,7 +73,7 @@ final class SimulatedVehicle {
         meta.put("simulator_version", VehicleSimulator.VERSION);
         frames.add(new StartFrame(Optional.empty(), meta));
         for (SensorSpec sensor : sensors) {
-            frames.add(new StaticPoseFrame(sensor.name(), "rig", Matrices.toBytes(sensor.sensorToRig().rowMajor4x4())));
+            frames.add(new StaticPoseFrame(sensor.name(), "rig", sensor.sensorToRig().rowMajor4x4()));
         }
         for (SensorSpec sensor : sensors) {
             if (sensor.kind().equals("camera")) {
@@ -115,7 +114,7 @@ final class SimulatedVehicle {
 
     PoseFrame pose(long k) {
         long t = poseTime(k);
-        return new PoseFrame("rig", "world", t, Matrices.toBytes(trajectory.rigToWorld(t).rowMajor4x4()));
+        return new PoseFrame("rig", "world", t, trajectory.rigToWorld(t).rowMajor4x4());
     }
 
     EndFrame end() {

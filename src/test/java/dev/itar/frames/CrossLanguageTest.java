@@ -88,11 +88,11 @@ class CrossLanguageTest {
         StaticPoseFrame extrinsics = (StaticPoseFrame) frames.get(2);
         assertThat(extrinsics.source()).isEqualTo("lidar_top");
         assertThat(extrinsics.target()).isEqualTo("rig");
-        assertThat(extrinsics.matrixValues()).containsExactly(0, -1, 0, 1.5, 1, 0, 0, 0, 0, 0, 1, 1.8, 0, 0, 0, 1);
+        assertThat(extrinsics.matrix()).containsExactly(0, -1, 0, 1.5, 1, 0, 0, 0, 0, 0, 1, 1.8, 0, 0, 0, 1);
 
         PoseFrame pose = (PoseFrame) frames.get(3);
         assertThat(pose).isEqualTo(new PoseFrame("rig", "world", 1_000_050,
-                Matrices.toBytes(1, 0, 0, 10, 0, 1, 0, -2, 0, 0, 1, 0.5, 0, 0, 0, 1)));
+                new double[] {1, 0, 0, 10, 0, 1, 0, -2, 0, 0, 1, 0.5, 0, 0, 0, 1}));
 
         CameraFrame camera = (CameraFrame) frames.get(4);
         assertThat(camera.sensor()).isEqualTo("cam_front");

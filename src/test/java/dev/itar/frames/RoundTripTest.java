@@ -38,7 +38,7 @@ class RoundTripTest {
     }
 
     static List<Frame> frames() {
-        byte[] pose = TestRecords.rotationZ90(1, 2, 3);
+        double[] pose = Matrices.values(TestRecords.rotationZ90(1, 2, 3));
         return List.of(
                 new StartFrame(Optional.empty(), null),
                 new StartFrame(Optional.of("seq-1"), meta()),

@@ -428,9 +428,9 @@ class WireDecoderTest {
         assertThat(p.source()).isEqualTo("rig");
         assertThat(p.target()).isEqualTo("world");
         assertThat(p.t()).isEqualTo(1005L);
-        assertThat(p.matrixValues()).containsExactly(0, -1, 0, 10, 1, 0, 0, -2, 0, 0, 1, 0.5, 0, 0, 0, 1);
+        assertThat(p.matrix()).containsExactly(0, -1, 0, 10, 1, 0, 0, -2, 0, 0, 1, 0.5, 0, 0, 0, 1);
         StaticPoseFrame s = (StaticPoseFrame) decode(TestRecords.staticPose());
-        assertThat(s.matrixValues()[11]).isEqualTo(1.8);
+        assertThat(s.matrix()[11]).isEqualTo(1.8);
     }
 
     @Test

@@ -2,12 +2,12 @@ package dev.itar.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.itar.frames.CameraFrame;
 import dev.itar.frames.Frame;
+import dev.itar.frames.LidarFrame;
+import dev.itar.frames.SensorFrame;
 import dev.itar.frames.WireDecoder;
 import dev.itar.kafka.KafkaBrokerExtension;
-import dev.itar.ncore.CameraFrameData;
-import dev.itar.ncore.LidarFrameData;
-import dev.itar.ncore.SensorFrameData;
 import dev.itar.ncore.SequenceReader;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -82,17 +82,17 @@ class ForeignProducerIT {
                 assertThat(reader.header().sequenceId()).isEqualTo("py-seq-1");
                 assertThat(reader.header().genericMetaData().toString())
                         .isEqualTo("{\"producer\":\"encode_frames.py\",\"run\":1}");
-                List<SensorFrameData> frames = new ArrayList<>();
-                for (Iterator<SensorFrameData> it = reader.frames(); it.hasNext(); ) {
+                List<SensorFrame> frames = new ArrayList<>();
+                for (Iterator<SensorFrame> it = reader.frames(); it.hasNext(); ) {
                     frames.add(it.next());
                 }
-                CameraFrameData camera = (CameraFrameData) frames.stream()
+                CameraFrame camera = (CameraFrame) frames.stream()
                         .filter(f -> f.sensor().equals("cam_front")).findFirst().orElseThrow();
                 assertThat(camera.t0()).isEqualTo(1_000_000L);
                 assertThat(camera.t1()).isEqualTo(1_000_033L);
                 assertThat(camera.format()).isEqualTo("jpeg");
                 assertThat(camera.image()).containsExactly(0xff, 0xd8, 0xff, 0xe0, 0xff, 0xd9);
-                LidarFrameData lidar = (LidarFrameData) frames.stream()
+                LidarFrame lidar = (LidarFrame) frames.stream()
                         .filter(f -> f.sensor().equals("lidar_top")).findFirst().orElseThrow();
                 assertThat(lidar.n()).isEqualTo(3);
                 assertThat(lidar.r()).isEqualTo(2);

@@ -1,11 +1,12 @@
 package dev.itar.ingest;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.itar.frames.CameraFrame;
+import dev.itar.frames.TypedArray;
 import dev.itar.ingest.StateRecords.FrameRecord;
 import dev.itar.ingest.StateRecords.RecordingHeader;
 import dev.itar.ncore.EncodedFrame;
 import dev.itar.ncore.FrameEncoder;
-import dev.itar.ncore.GenericArray;
 
 import org.apache.kafka.common.utils.Bytes;
 import org.junit.jupiter.api.Test;
@@ -74,9 +75,9 @@ class StoreKeysTest {
 
     @Test
     void stateRecordsRoundTripThroughCborToEqualValuesAndBytes() {
-        EncodedFrame f = new FrameEncoder().camera("cam0", 1, 2, "jpeg", new byte[] {1, 2, 3},
+        EncodedFrame f = new FrameEncoder().encode(new CameraFrame("cam0", 1, 2, "jpeg", new byte[] {1, 2, 3},
                 JsonNodeFactory.instance.objectNode().put("a", 1).put("b", 2.5),
-                new TreeMap<>(java.util.Map.of("d", new GenericArray("float32", new long[] {2}, new byte[8]))));
+                new TreeMap<>(java.util.Map.of("d", new TypedArray("float32", new long[] {2}, new byte[8])))));
         FrameRecord r = new FrameRecord("ab", f.entry());
         byte[] bytes = StateRecords.encode(r);
         FrameRecord back = StateRecords.decode(bytes, FrameRecord.class);

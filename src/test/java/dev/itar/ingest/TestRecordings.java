@@ -7,7 +7,6 @@ import dev.itar.frames.EndFrame;
 import dev.itar.frames.Frame;
 import dev.itar.frames.IntrinsicsFrame;
 import dev.itar.frames.LidarFrame;
-import dev.itar.frames.Matrices;
 import dev.itar.frames.PoseFrame;
 import dev.itar.frames.RadarFrame;
 import dev.itar.frames.StartFrame;
@@ -181,14 +180,14 @@ final class TestRecordings {
     }
 
     /** A rigid transform: rotation by {@code angle} about z, translation (tx, ty, tz). */
-    static byte[] rigid(double angle, double tx, double ty, double tz) {
+    static double[] rigid(double angle, double tx, double ty, double tz) {
         double c = Math.cos(angle);
         double s = Math.sin(angle);
-        return Matrices.toBytes(
+        return new double[] {
                 c, -s, 0, tx,
                 s, c, 0, ty,
                 0, 0, 1, tz,
-                0, 0, 0, 1);
+                0, 0, 0, 1};
     }
 
     static byte[] uint16s(int... values) {

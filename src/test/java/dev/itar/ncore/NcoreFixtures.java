@@ -1,6 +1,10 @@
 package dev.itar.ncore;
 
 import dev.itar.archive.RootDialect;
+import dev.itar.frames.IntrinsicsFrame;
+import dev.itar.frames.PoseFrame;
+import dev.itar.frames.SensorFrame;
+import dev.itar.frames.StaticPoseFrame;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,8 +18,8 @@ final class NcoreFixtures {
     private NcoreFixtures() {}
 
     /** Everything read from an archive, re-encoded as ingest would have done it. */
-    record Sequence(SequenceHeader header, List<EncodedFrame> frames, List<PoseSample> poses,
-                    List<StaticPose> staticPoses, List<Intrinsics> intrinsics,
+    record Sequence(SequenceHeader header, List<EncodedFrame> frames, List<PoseFrame> poses,
+                    List<StaticPoseFrame> staticPoses, List<IntrinsicsFrame> intrinsics,
                     java.util.SortedMap<String, com.fasterxml.jackson.databind.node.ObjectNode> componentMeta) {
 
         List<Chunk> sortedChunks() {
@@ -37,9 +41,9 @@ final class NcoreFixtures {
         FrameEncoder enc = new FrameEncoder();
         try (SequenceReader r = SequenceReader.open(archive)) {
             List<EncodedFrame> frames = new ArrayList<>();
-            Iterator<SensorFrameData> it = r.frames();
+            Iterator<SensorFrame> it = r.frames();
             while (it.hasNext()) {
-                frames.add(it.next().encode(enc));
+                frames.add(enc.encode(it.next()));
             }
             return new Sequence(r.header(), frames, r.poses(), r.staticPoses(), r.intrinsics(), r.componentMeta());
         }

@@ -9,6 +9,12 @@ import dev.itar.Fixtures;
 import dev.itar.archive.ArchiveVerifier;
 import dev.itar.archive.IndexedTarReader;
 import dev.itar.archive.RootDialect;
+import dev.itar.frames.CameraFrame;
+import dev.itar.frames.IntrinsicsFrame;
+import dev.itar.frames.LidarFrame;
+import dev.itar.frames.PoseFrame;
+import dev.itar.frames.SensorFrame;
+import dev.itar.frames.StaticPoseFrame;
 import dev.itar.zarr.PyJson;
 import dev.itar.zarr.ZarrArchiveReader;
 import java.nio.file.Files;
@@ -34,20 +40,20 @@ class SequenceSealerTest {
     @TempDir
     Path dir;
 
-    private SealRequest request(Path target, String id, List<EncodedFrame> frames, List<PoseSample> poses,
+    private SealRequest request(Path target, String id, List<EncodedFrame> frames, List<PoseFrame> poses,
                                 SequenceHeader header) {
         List<Chunk> chunks = new ArrayList<>();
         frames.forEach(f -> chunks.addAll(f.chunks()));
         chunks.sort(Comparator.comparing(Chunk::key));
         return new SealRequest(target, id, header, frames.stream().map(EncodedFrame::entry).iterator(),
-                poses.iterator(), List.of(new StaticPose("cam0", "rig", IDENTITY)), List.of(), chunks.iterator(),
+                poses.iterator(), List.of(new StaticPoseFrame("cam0", "rig", IDENTITY)), List.of(), chunks.iterator(),
                 RootDialect.PR68);
     }
 
     private List<EncodedFrame> cameraFrames(long... t1s) {
         List<EncodedFrame> out = new ArrayList<>();
         for (long t1 : t1s) {
-            out.add(encoder.camera("cam0", t1 - 5, t1, "jpeg", ("image " + t1).getBytes(), null, null));
+            out.add(encoder.encode(new CameraFrame("cam0", t1 - 5, t1, "jpeg", ("image " + t1).getBytes(), null, null)));
         }
         return out;
     }
@@ -55,8 +61,8 @@ class SequenceSealerTest {
     @Test
     void sameInputGivesSameBytesAndFramesEndSortedByT1() throws Exception {
         List<EncodedFrame> frames = cameraFrames(130, 110, 120); // arrival order, not time order
-        List<PoseSample> poses = List.of(new PoseSample("rig", "world", 140, IDENTITY),
-                new PoseSample("rig", "world", 100, IDENTITY));
+        List<PoseFrame> poses = List.of(new PoseFrame("rig", "world", 140, IDENTITY),
+                new PoseFrame("rig", "world", 100, IDENTITY));
         SequenceHeader header = new SequenceHeader("seq-1", null, OptionalLong.empty());
         SealResult a = sealer.seal(request(dir.resolve("a"), "rec", frames, poses, header));
         SealResult b = sealer.seal(request(dir.resolve("b"), "rec", frames, poses, header));
@@ -147,12 +153,12 @@ class SequenceSealerTest {
     @Test
     void readerRoundTripGivesBackWhatWasSealed() throws Exception {
         List<EncodedFrame> frames = new ArrayList<>(cameraFrames(110, 120));
-        frames.add(encoder.lidar("lidar_top", 100, 120, 2, 2, FrameEncoderTest.directions(2),
+        frames.add(encoder.encode(new LidarFrame("lidar_top", 100, 120, 2, 2, FrameEncoderTest.directions(2),
                 FrameEncoderTest.longs(100, 120), FrameEncoderTest.floats(1, Float.NaN, 3, 4),
                 FrameEncoderTest.floats(.5f, Float.NaN, .25f, 1), FrameEncoderTest.shorts(1, 2, 3, 4),
-                JsonNodeFactory.instance.objectNode().put("sweep", 1), null));
-        List<PoseSample> poses = List.of(new PoseSample("rig", "world", 100, IDENTITY),
-                new PoseSample("rig", "world", 120, IDENTITY));
+                JsonNodeFactory.instance.objectNode().put("sweep", 1), null)));
+        List<PoseFrame> poses = List.of(new PoseFrame("rig", "world", 100, IDENTITY),
+                new PoseFrame("rig", "world", 120, IDENTITY));
         SequenceHeader header = new SequenceHeader("seq", JsonNodeFactory.instance.objectNode().put("a", 1),
                 OptionalLong.empty());
         SealResult r = sealer.seal(request(dir, "rt", frames, poses, header));
@@ -163,16 +169,16 @@ class SequenceSealerTest {
             assertThat(reader.header().genericMetaData()).isEqualTo(header.genericMetaData());
             assertThat(reader.header().endT()).hasValue(120);
             assertThat(reader.poses()).containsExactlyElementsOf(poses);
-            assertThat(reader.staticPoses()).containsExactly(new StaticPose("cam0", "rig", IDENTITY));
+            assertThat(reader.staticPoses()).containsExactly(new StaticPoseFrame("cam0", "rig", IDENTITY));
             List<EncodedFrame> again = new ArrayList<>();
-            for (Iterator<SensorFrameData> it = reader.frames(); it.hasNext(); ) {
-                again.add(it.next().encode(encoder));
+            for (Iterator<SensorFrame> it = reader.frames(); it.hasNext(); ) {
+                again.add(encoder.encode(it.next()));
             }
             // frames come back in (component, sensor, t1) order and re-encode to identical entries and chunks
             assertThat(again).containsExactly(frames.get(0), frames.get(1), frames.get(2));
-            SensorFrameData lidar = reader.frame("lidars/lidar_top", 100, 120);
-            assertThat(lidar).isInstanceOf(LidarFrameData.class);
-            assertThat(((LidarFrameData) lidar).distanceM()).isEqualTo(FrameEncoderTest.floats(1, Float.NaN, 3, 4));
+            SensorFrame lidar = reader.frame("lidars/lidar_top", 100, 120);
+            assertThat(lidar).isInstanceOf(LidarFrame.class);
+            assertThat(((LidarFrame) lidar).distanceM()).isEqualTo(FrameEncoderTest.floats(1, Float.NaN, 3, 4));
         }
     }
 
@@ -183,15 +189,15 @@ class SequenceSealerTest {
             assertThat(reader.sensors()).containsExactly("cameras/camera_front_wide", "lidars/lidar_top",
                     "radars/radar_front");
             assertThat(reader.intervalStop()).isEqualTo(1600000010400001L);
-            CameraFrameData cam = (CameraFrameData) reader.frame("cameras/camera_front_wide", 1600000010000000L,
+            CameraFrame cam = (CameraFrame) reader.frame("cameras/camera_front_wide", 1600000010000000L,
                     1600000010050000L);
             assertThat(cam.format()).isEqualTo("jpeg");
             assertThat(cam.image()).hasSize(1167);
             assertThat(cam.image()[0] & 0xff).isEqualTo(0xff); // JPEG SOI
             assertThat(cam.data().get("exposure_us").dtype()).isEqualTo("uint32");
-            assertThat(cam.frameMeta().get("frame_index").asInt()).isZero();
-            assertThat(reader.staticPoses()).extracting(StaticPose::dtype).containsExactly("float32", "float64");
-            assertThat(reader.intrinsics()).extracting(Intrinsics::sensor).containsExactly("camera_front_wide");
+            assertThat(cam.meta().get("frame_index").asInt()).isZero();
+            assertThat(reader.staticPoses()).extracting(StaticPoseFrame::dtype).containsExactly("float32", "float64");
+            assertThat(reader.intrinsics()).extracting(IntrinsicsFrame::sensor).containsExactly("camera_front_wide");
             assertThat(reader.componentMeta().get("cameras/camera_front_wide").get("fps").asInt()).isEqualTo(10);
         }
     }
@@ -222,28 +228,28 @@ class SequenceSealerTest {
 
         // a lost chunk
         assertThatThrownBy(() -> sealer.seal(new SealRequest(dir, "bad", h,
-                frames.stream().map(EncodedFrame::entry).iterator(), List.<PoseSample>of().iterator(), List.of(),
+                frames.stream().map(EncodedFrame::entry).iterator(), List.<PoseFrame>of().iterator(), List.of(),
                 List.of(), List.of(chunks.get(0)).iterator(), RootDialect.PR68)))
                 .hasMessage("frame cameras/cam0/frames/120 has 0 chunks, its entry expects 1");
         // a chunk without its frame
         assertThatThrownBy(() -> sealer.seal(new SealRequest(dir, "bad", h,
-                Stream.of(frames.get(0).entry()).iterator(), List.<PoseSample>of().iterator(), List.of(),
+                Stream.of(frames.get(0).entry()).iterator(), List.<PoseFrame>of().iterator(), List.of(),
                 List.of(), chunks.iterator(), RootDialect.PR68)))
                 .hasMessage("chunk cameras/cam0/frames/120/image/c belongs to no frame of the sequence");
         // the same frame twice
         assertThatThrownBy(() -> sealer.seal(new SealRequest(dir, "bad", h,
-                Stream.of(frames.get(0).entry(), frames.get(0).entry()).iterator(), List.<PoseSample>of().iterator(),
+                Stream.of(frames.get(0).entry(), frames.get(0).entry()).iterator(), List.<PoseFrame>of().iterator(),
                 List.of(), List.of(), List.<Chunk>of().iterator(), RootDialect.PR68)))
                 .hasMessage("duplicate frame cameras/cam0/frames/110");
         // conflicting pose samples
         double[] moved = IDENTITY.clone();
         moved[3] = 2;
         assertThatThrownBy(() -> sealer.seal(new SealRequest(dir, "bad", h, List.<FrameEntry>of().iterator(),
-                List.of(new PoseSample("rig", "world", 1, IDENTITY), new PoseSample("rig", "world", 1, moved))
+                List.of(new PoseFrame("rig", "world", 1, IDENTITY), new PoseFrame("rig", "world", 1, moved))
                         .iterator(), List.of(), List.of(), List.<Chunk>of().iterator(), RootDialect.PR68)))
                 .hasMessage("conflicting pose samples (rig, world) at t=1");
         assertThatThrownBy(() -> new SealRequest(dir, "../evil", h, List.<FrameEntry>of().iterator(),
-                List.<PoseSample>of().iterator(), List.of(), List.of(), List.<Chunk>of().iterator(),
+                List.<PoseFrame>of().iterator(), List.of(), List.of(), List.<Chunk>of().iterator(),
                 RootDialect.PR68)).hasMessageContaining("bad recording id \"../evil\"");
 
         try (Stream<Path> files = Files.list(dir)) {
@@ -258,7 +264,7 @@ class SequenceSealerTest {
         byte[] before = Files.readAllBytes(good.archive());
         List<EncodedFrame> frames = cameraFrames(110);
         assertThatThrownBy(() -> sealer.seal(new SealRequest(dir, "rec", h,
-                frames.stream().map(EncodedFrame::entry).iterator(), List.<PoseSample>of().iterator(), List.of(),
+                frames.stream().map(EncodedFrame::entry).iterator(), List.<PoseFrame>of().iterator(), List.of(),
                 List.of(), List.<Chunk>of().iterator(), RootDialect.PR68)))
                 .hasMessageContaining("has 0 chunks");
         assertThat(Files.readAllBytes(good.archive())).isEqualTo(before);

@@ -1,6 +1,8 @@
 package dev.itar.ncore;
 
 import dev.itar.archive.RootDialect;
+import dev.itar.frames.CameraFrame;
+import dev.itar.frames.PoseFrame;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -27,15 +29,15 @@ public final class SmallHeapSeal {
             Arrays.fill(image, (byte) i);
             image[0] = 1;
             long t = 1_000_000L + i; // same digit count: key order == time order
-            return encoder.camera("cam0", t, t, "raw", image, null, null);
+            return encoder.encode(new CameraFrame("cam0", t, t, "raw", image, null, null));
         };
         SealResult r = new SequenceSealer().seal(new SealRequest(dir, "big",
                 new SequenceHeader("big", null, OptionalLong.empty()),
-                lazy(count, i -> frame.apply(i).entry()), List.<PoseSample>of().iterator(), List.of(), List.of(),
+                lazy(count, i -> frame.apply(i).entry()), List.<PoseFrame>of().iterator(), List.of(), List.of(),
                 lazy(count, i -> frame.apply(i).chunks().get(0)), RootDialect.PR68));
         try (SequenceReader reader = SequenceReader.open(r.archive())) {
             long t = 1_000_000L + count - 1;
-            byte[] last = ((CameraFrameData) reader.frame("cameras/cam0", t, t)).image();
+            byte[] last = ((CameraFrame) reader.frame("cameras/cam0", t, t)).image();
             if (last.length != size || last[size - 1] != (byte) (count - 1)) {
                 throw new AssertionError("last frame read back wrong");
             }

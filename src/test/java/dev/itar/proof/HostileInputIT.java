@@ -291,12 +291,12 @@ class HostileInputIT {
         return b.array();
     }
 
-    private static byte[] identity() {
-        ByteBuffer b = le(16 * 8);
+    private static double[] identity() {
+        double[] m = new double[16];
         for (int k = 0; k < 16; k++) {
-            b.putDouble(k % 5 == 0 ? 1 : 0);
+            m[k] = k % 5 == 0 ? 1 : 0;
         }
-        return b.array();
+        return m;
     }
 
     private static ByteBuffer le(int n) {

@@ -7,7 +7,6 @@ import dev.itar.cli.Main;
 import dev.itar.frames.CameraFrame;
 import dev.itar.frames.EndFrame;
 import dev.itar.frames.Frame;
-import dev.itar.frames.Matrices;
 import dev.itar.frames.PoseFrame;
 import dev.itar.frames.StartFrame;
 import dev.itar.frames.WireEncoder;
@@ -194,8 +193,8 @@ class RebuildIT {
         frames.add(new StartFrame(Optional.of(sequenceId), null));
         for (int i = 0; i < 4; i++) {
             long t = T + offset + i * 100_000L;
-            frames.add(new PoseFrame("rig", "world", t, Matrices.toBytes(1, 0, 0, i + offset / 1e3, 0, 1, 0, 0,
-                    0, 0, 1, 0, 0, 0, 0, 1)));
+            frames.add(new PoseFrame("rig", "world", t, new double[] {1, 0, 0, i + offset / 1e3, 0, 1, 0, 0,
+                    0, 0, 1, 0, 0, 0, 0, 1}));
             byte[] image = new byte[2000];
             for (int k = 0; k < image.length; k++) {
                 image[k] = (byte) (k * 13 + i + offset);

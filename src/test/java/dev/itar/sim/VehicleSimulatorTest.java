@@ -231,7 +231,7 @@ class VehicleSimulatorTest {
                 .filter(p -> p.t() >= 0).toList();
         PoseFrame previous = null;
         for (PoseFrame pose : poses.subList(0, poses.size() / 2)) { // first vehicle's half is enough
-            double[] m = pose.matrixValues();
+            double[] m = pose.matrix();
             assertThat(new double[] {m[12], m[13], m[14], m[15]}).containsExactly(0, 0, 0, 1);
             for (int a = 0; a < 3; a++) {
                 for (int b = 0; b < 3; b++) {
@@ -242,7 +242,7 @@ class VehicleSimulatorTest {
             assertThat(pose.source()).isEqualTo("rig");
             assertThat(pose.target()).isEqualTo("world");
             if (previous != null && previous.t() < pose.t()) {
-                double[] p = previous.matrixValues();
+                double[] p = previous.matrix();
                 double step = Math.hypot(m[3] - p[3], m[7] - p[7]);
                 assertThat(step).as("metres per 20 ms at 6-14 m/s").isBetween(0.0, 0.3);
             }
