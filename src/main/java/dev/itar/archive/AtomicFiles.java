@@ -81,6 +81,39 @@ public final class AtomicFiles {
         forceDirectory(target.toAbsolutePath().getParent());
     }
 
+    /**
+     * Moves the complete file {@code source} onto {@code target} atomically: a rename where both are on one file
+     * system, else a copy to a temp file beside the target (forced to disk, then renamed onto it) and the source
+     * deleted. Either way the target appears whole or not at all.
+     *
+     * @return true if it was a rename (constant time), false if the bytes were copied
+     */
+    public static boolean moveOrCopyIntoPlace(Path source, Path target) throws IOException {
+        try {
+            Files.move(source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            forceDirectory(target.toAbsolutePath().getParent());
+            return true;
+        } catch (AtomicMoveNotSupportedException e) {
+            Path temp = createTemp(target);
+            try {
+                try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ);
+                     FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                    long size = in.size();
+                    long done = 0;
+                    while (done < size) {
+                        done += in.transferTo(done, size - done, out);
+                    }
+                    out.force(true);
+                }
+                moveIntoPlace(temp, target);
+            } finally {
+                Files.deleteIfExists(temp);
+            }
+            Files.delete(source);
+            return false;
+        }
+    }
+
     /** Makes renames and creations in {@code dir} durable, where the platform lets a directory be opened. */
     public static void forceDirectory(Path dir) {
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {

@@ -41,6 +41,8 @@ public final class IngestApplication implements AutoCloseable {
 
     private final IngestConfig config;
     private final IngestMetrics metrics;
+    /** Seals and background digests of every task of this instance. */
+    private java.util.concurrent.ExecutorService sealExecutor;
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private KafkaStreams streams;
@@ -89,7 +91,8 @@ public final class IngestApplication implements AutoCloseable {
             LOG.info("topics ready on {}: {} (created now: {})", config.bootstrapServers(),
                     topics().stream().map(TopicSpec::name).toList(), created);
         }
-        Topology topology = IngestTopology.build(config, metrics);
+        sealExecutor = IngestTopology.sealExecutor();
+        Topology topology = IngestTopology.build(config, metrics, sealExecutor);
         LOG.debug("topology:\n{}", topology.describe());
         streams = new KafkaStreams(topology, config.streamsProperties());
         streams.setStateListener((newState, oldState) -> {
@@ -178,6 +181,7 @@ public final class IngestApplication implements AutoCloseable {
         if (!closed) {
             LOG.warn("ingest did not stop within {} s", timeout.toSeconds());
         }
+        sealExecutor.shutdownNow(); // the stores stopped their seals when they closed
         return closed;
     }
 

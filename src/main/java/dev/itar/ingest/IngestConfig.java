@@ -64,6 +64,10 @@ public final class IngestConfig {
     public static final String STATE_DIR = "state.dir";
     public static final String RECORDING_IDLE_TIMEOUT_MS = "recording.idle.timeout.ms";
     public static final String RECORDING_IDLE_CHECK_INTERVAL_MS = "recording.idle.check.interval.ms";
+    /** Sensor-time length of a segment (each sealed as an archive of its own); 0 = one archive per recording. */
+    public static final String RECORDING_SEGMENT_DURATION_MS = "recording.segment.duration.ms";
+    /** How late (in sensor time) a record may be behind the newest of its recording before its segment seals. */
+    public static final String RECORDING_SEGMENT_GRACE_MS = "recording.segment.grace.ms";
     public static final String PROCESSING_GUARANTEE = "processing.guarantee";
     public static final String MAX_MESSAGE_BYTES = "max.message.bytes";
     /** Interface of the status endpoint (/health, /recordings, /metrics). */
@@ -75,7 +79,8 @@ public final class IngestConfig {
     private static final Set<String> OWN_KEYS = Set.of(BOOTSTRAP_SERVERS, APPLICATION_ID, TOPIC_FRAMES,
             TOPIC_DEAD_LETTERS, TOPIC_SEALED, TOPIC_PARTITIONS, TOPIC_REPLICATION_FACTOR,
             TOPIC_FRAMES_TIMESTAMP_TYPE, ARCHIVE_DIR, ARCHIVE_DIALECT, STATE_DIR, RECORDING_IDLE_TIMEOUT_MS,
-            RECORDING_IDLE_CHECK_INTERVAL_MS, PROCESSING_GUARANTEE, MAX_MESSAGE_BYTES, HTTP_HOST, HTTP_PORT);
+            RECORDING_IDLE_CHECK_INTERVAL_MS, RECORDING_SEGMENT_DURATION_MS, RECORDING_SEGMENT_GRACE_MS,
+            PROCESSING_GUARANTEE, MAX_MESSAGE_BYTES, HTTP_HOST, HTTP_PORT);
     /** Namespaces that belong to this application only: an unknown key there is a typo, not a Kafka setting. */
     private static final List<String> OWN_NAMESPACES = List.of("archive.", "recording.");
 
@@ -100,9 +105,14 @@ public final class IngestConfig {
         d.put(STATE_DIR, "./state");
         d.put(RECORDING_IDLE_TIMEOUT_MS, "60000");
         d.put(RECORDING_IDLE_CHECK_INTERVAL_MS, "5000");
+        d.put(RECORDING_SEGMENT_DURATION_MS, "60000");
+        d.put(RECORDING_SEGMENT_GRACE_MS, "2000");
         d.put(PROCESSING_GUARANTEE, "exactly_once_v2");
         // exactly-once commits stall the stream thread; 1 s amortises them (outputs visible up to 1 s later)
         d.put("commit.interval.ms", "1000");
+        // state stores commit with each transaction instead of being wiped and restored after a crash (KIP-892);
+        // the unsealed-archive store relies on it to cut its files back to the last commit
+        d.put("enable.transactional.statestores", "true");
         d.put(MAX_MESSAGE_BYTES, "16777216");
         d.put(HTTP_HOST, "127.0.0.1");
         d.put(HTTP_PORT, "8080");
@@ -143,6 +153,8 @@ public final class IngestConfig {
     private final Path stateDir;
     private final Duration recordingIdleTimeout;
     private final Duration idleCheckInterval;
+    private final Duration segmentDuration;
+    private final Duration segmentGrace;
     private final String processingGuarantee;
     private final int maxMessageBytes;
     private final String httpHost;
@@ -186,6 +198,12 @@ public final class IngestConfig {
         stateDir = path(STATE_DIR);
         recordingIdleTimeout = Duration.ofMillis(longIn(RECORDING_IDLE_TIMEOUT_MS, 1, Long.MAX_VALUE / 4));
         idleCheckInterval = Duration.ofMillis(longIn(RECORDING_IDLE_CHECK_INTERVAL_MS, 1, Long.MAX_VALUE / 4));
+        segmentDuration = Duration.ofMillis(longIn(RECORDING_SEGMENT_DURATION_MS, 0, Long.MAX_VALUE / 4000));
+        segmentGrace = Duration.ofMillis(longIn(RECORDING_SEGMENT_GRACE_MS, 0, Long.MAX_VALUE / 4000));
+        if (!segmentDuration.isZero() && segmentGrace.compareTo(segmentDuration) >= 0) {
+            throw new IngestConfigException(RECORDING_SEGMENT_GRACE_MS, invalid(RECORDING_SEGMENT_GRACE_MS,
+                    "less than " + RECORDING_SEGMENT_DURATION_MS + " (" + segmentDuration.toMillis() + ")"));
+        }
         processingGuarantee = oneOf(PROCESSING_GUARANTEE,
                 List.of(StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE));
         maxMessageBytes = (int) longIn(MAX_MESSAGE_BYTES, 1024, Integer.MAX_VALUE);
@@ -315,6 +333,12 @@ public final class IngestConfig {
         return processingGuarantee;
     }
 
+    /** How recordings are cut into segments (sensor time is in microseconds). */
+    public SegmentPolicy segmentPolicy() {
+        return new SegmentPolicy(segmentDuration.toMillis() * 1000, segmentDuration.isZero() ? 0
+                : segmentGrace.toMillis() * 1000);
+    }
+
     /** Largest record (topic {@code max.message.bytes}) of every topic this application creates or writes. */
     public int maxMessageBytes() {
         return maxMessageBytes;
@@ -363,6 +387,9 @@ public final class IngestConfig {
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, processingGuarantee);
         p.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class.getName());
         p.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class.getName());
+        // one stream thread per core unless set: recordings of different partitions then use every core
+        p.putIfAbsent(StreamsConfig.NUM_STREAM_THREADS_CONFIG,
+                Integer.toString(Runtime.getRuntime().availableProcessors()));
         // what we write must fit: raise (never lower) the producer's and the changelogs' limits to the output size
         atLeast(p, StreamsConfig.producerPrefix("max.request.size"), outputMaxMessageBytes());
         atLeast(p, StreamsConfig.topicPrefix("max.message.bytes"), outputMaxMessageBytes());

@@ -22,6 +22,8 @@ public final class IngestMetrics {
     private final LongAdder archiveBytes = new LongAdder();
     private final LongAdder recordBytes = new LongAdder();
     private final AtomicLong openRecordings = new AtomicLong();
+    private final LongAdder sealFailures = new LongAdder();
+    private final Map<String, String> pendingSeals = new ConcurrentHashMap<>();
 
     /** A record of wire {@code type} was accepted into its recording. */
     public void recordAccepted(String type, long valueBytes) {
@@ -42,6 +44,26 @@ public final class IngestMetrics {
         sealNanosTotal.add(nanos);
         sealNanosMax.accumulateAndGet(nanos, Math::max);
         archiveBytes.add(bytes);
+    }
+
+    /** A segment's seal failed; it stays pending and is retried. */
+    void sealFailed(String recordingId, int segment, String reason) {
+        sealFailures.increment();
+        pendingSeals.put(recordingId + "/" + segment, reason);
+    }
+
+    /** A segment whose seal had failed is sealed now. */
+    void sealRecovered(String recordingId, int segment) {
+        pendingSeals.remove(recordingId + "/" + segment);
+    }
+
+    /** Segments ({@code <recording>/<segment>}) whose seal failed and waits for a retry, with the last reason. */
+    public SortedMap<String, String> pendingSeals() {
+        return new TreeMap<>(pendingSeals);
+    }
+
+    public long sealFailures() {
+        return sealFailures.sum();
     }
 
     void openRecordingsChanged(long delta) {
@@ -105,6 +127,8 @@ public final class IngestMetrics {
         m.put("itar_seal_nanoseconds_max", sealNanosMax.get());
         m.put("itar_archive_bytes_total", archiveBytes.sum());
         m.put("itar_open_recordings", openRecordings.get());
+        m.put("itar_seal_failures_total", sealFailures.sum());
+        m.put("itar_pending_seals", (long) pendingSeals.size());
         return m;
     }
 }

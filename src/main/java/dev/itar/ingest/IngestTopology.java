@@ -11,6 +11,9 @@ import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The ingest topology (Processor API):
@@ -18,14 +21,13 @@ import java.util.Map;
  * <pre>
  *  frames topic (raw bytes) ─▶ recording-processor ─┬─▶ dead-letter topic  (original bytes + itar.error.* headers)
  *                               │ stores:           └─▶ sealed topic       (one JSON event per archive)
- *                               │ recording-chunks   (encoded zarr chunks; no cache: values are large)
- *                               │ recording-state    (headers, frame entries, poses, intrinsics)
- *                               │ sealed-recordings  (ids of sealed recordings; stream time)
+ *                               │ unsealed-archives  (each open segment's archive under construction; files)
+ *                               │ recording-state    (headers, fingerprints, static poses, intrinsics; RocksDB)
+ *                               │ sealed-recordings  (what was sealed; stream time; RocksDB)
  * </pre>
  *
  * Keys and values stay bytes end to end, so a dead letter is exactly the record that came in. All three stores
- * are persistent (RocksDB) and changelogged, with changelog {@code max.message.bytes} raised so multi-megabyte
- * chunks fit.
+ * are persistent and changelogged, with changelog {@code max.message.bytes} raised so multi-megabyte frames fit.
  */
 public final class IngestTopology {
     public static final String SOURCE = "frames-source";
@@ -33,12 +35,28 @@ public final class IngestTopology {
     private IngestTopology() {
     }
 
-    public static Topology build(IngestConfig config, IngestMetrics metrics) {
+    /** The threads that seal segments and digest archives in the background, for {@link #build}. */
+    public static ExecutorService sealExecutor() {
+        AtomicInteger n = new AtomicInteger();
+        return Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "itar-seal-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * @param sealExecutor where segments are sealed; the caller shuts it down after the Streams client closed
+     */
+    public static Topology build(IngestConfig config, IngestMetrics metrics, ExecutorService sealExecutor) {
         Map<String, String> changelog = Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
                 Integer.toString(config.outputMaxMessageBytes()));
-        StoreBuilder<KeyValueStore<Bytes, byte[]>> chunks = Stores.keyValueStoreBuilder(
-                        Stores.persistentKeyValueStore(RecordingStore.CHUNKS), Serdes.Bytes(), Serdes.ByteArray())
-                .withCachingDisabled()
+        ArchiveDirectory archives = new ArchiveDirectory(config.archiveDir());
+        UnsealedArchiveStoreSupplier unsealedStores = new UnsealedArchiveStoreSupplier(archives,
+                config.archiveDialect(), sealExecutor);
+        StoreBuilder<KeyValueStore<Bytes, byte[]>> unsealed = Stores.keyValueStoreBuilder(unsealedStores,
+                        Serdes.Bytes(), Serdes.ByteArray())
+                .withCachingDisabled() // values are whole frames, appended to files as they come
                 .withLoggingEnabled(changelog);
         StoreBuilder<KeyValueStore<Bytes, byte[]>> state = Stores.keyValueStoreBuilder(
                         Stores.persistentKeyValueStore(RecordingStore.STATE), Serdes.Bytes(), Serdes.ByteArray())
@@ -51,9 +69,9 @@ public final class IngestTopology {
 
         Topology t = new Topology();
         t.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), config.framesTopic());
-        t.addProcessor(RecordingProcessor.NAME, () -> new RecordingProcessor(config.archiveDir(),
-                config.archiveDialect(), config.recordingIdleTimeout(), config.idleCheckInterval(), metrics), SOURCE);
-        t.addStateStore(chunks, RecordingProcessor.NAME);
+        t.addProcessor(RecordingProcessor.NAME, () -> new RecordingProcessor(archives, config.segmentPolicy(),
+                config.recordingIdleTimeout(), config.idleCheckInterval(), metrics, unsealedStores), SOURCE);
+        t.addStateStore(unsealed, RecordingProcessor.NAME);
         t.addStateStore(state, RecordingProcessor.NAME);
         t.addStateStore(sealed, RecordingProcessor.NAME);
         t.addSink(RecordingProcessor.DEAD_LETTER_SINK, config.deadLetterTopic(), new ByteArraySerializer(),

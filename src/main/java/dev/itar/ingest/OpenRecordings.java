@@ -1,8 +1,6 @@
 package dev.itar.ingest;
 
-import dev.itar.ingest.StateRecords.FrameRecord;
 import dev.itar.ingest.StateRecords.RecordingHeader;
-import dev.itar.ncore.FrameEntry;
 
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KafkaStreams;
@@ -21,8 +19,8 @@ import java.util.TreeMap;
 
 /**
  * The recordings a running ingest instance holds open, read from its {@code recording-state} store by interactive
- * query (the local tasks of this instance only). For status pages and the rebuild report; reads only small state
- * entries (headers and frame descriptions), never chunk bytes.
+ * query (the local tasks of this instance only). For status pages and the rebuild report; reads only the small
+ * RocksDB state (headers and frame fingerprints), never archive data.
  */
 public final class OpenRecordings {
     /** Name of the queryable store with recording headers and frame entries. */
@@ -34,12 +32,12 @@ public final class OpenRecordings {
     /**
      * One open recording.
      *
-     * @param framesPerSensor  frames stored so far per {@code <component>/<sensor>}
-     * @param chunkBytes       encoded chunk bytes stored so far (what the archive's data will take)
+     * @param framesPerSensor  frames per {@code <component>/<sensor>} in segments not sealed yet
+     * @param chunkBytes       encoded chunk bytes of all frames accepted so far (what the archives' data take)
      * @param recordsByType    accepted records per wire type
      * @param firstTimestampMs smallest Kafka record timestamp of the recording
      * @param lastTimestampMs  largest Kafka record timestamp (the idle timeout counts from it)
-     * @param ended            an {@code end} was accepted (it is sealed at once, so this is rarely seen)
+     * @param ended            the recording is being sealed (an {@code end} arrived, or it went idle)
      */
     public record OpenRecording(String recordingId, String sequenceId, SortedMap<String, Long> framesPerSensor,
                                 long chunkBytes, SortedMap<String, Long> recordsByType, long duplicates,
@@ -61,27 +59,23 @@ public final class OpenRecordings {
                 StoreQueryParameters.fromNameAndType(STORE, QueryableStoreTypes.<Bytes, byte[]>keyValueStore()));
         SortedMap<String, RecordingHeader> headers = new TreeMap<>();
         SortedMap<String, SortedMap<String, Long>> frames = new TreeMap<>();
-        SortedMap<String, Long> bytes = new TreeMap<>();
         // every task's store in turn; a recording lives in exactly one task
         try (KeyValueIterator<Bytes, byte[]> it = store.all()) {
             while (it.hasNext()) {
                 KeyValue<Bytes, byte[]> kv = it.next();
                 String id = StoreKeys.recordingId(kv.key);
                 if (StoreKeys.isHeader(kv.key)) {
-                    headers.put(id, StateRecords.decode(kv.value, RecordingHeader.class));
+                    headers.put(id, RecordingHeader.decode(kv.value, STORE + " header of recording '" + id + "'"));
                 } else if (isFrame(kv.key, id)) {
-                    FrameEntry e = StateRecords.decode(kv.value, FrameRecord.class).entry();
-                    frames.computeIfAbsent(id, k -> new TreeMap<>())
-                            .merge(e.component() + "/" + e.sensor(), 1L, Long::sum);
-                    bytes.merge(id, e.chunkBytes(), Long::sum);
+                    String[] sensor = StoreKeys.frameSensor(kv.key);
+                    frames.computeIfAbsent(id, k -> new TreeMap<>()).merge(sensor[0] + "/" + sensor[1], 1L, Long::sum);
                 }
             }
         }
         List<OpenRecording> out = new ArrayList<>();
         headers.forEach((id, h) -> out.add(new OpenRecording(id, h.effectiveSequenceId(id),
-                frames.getOrDefault(id, new TreeMap<>()), bytes.getOrDefault(id, 0L), h.records(), h.duplicates(),
-                h.deadLetters(), h.firstTimestamp(), h.lastTimestamp(), h.endT() != null || h.records()
-                .containsKey("end"))));
+                frames.getOrDefault(id, new TreeMap<>()), h.dataBytes(), h.records(), h.duplicates(),
+                h.deadLetters(), h.firstTimestamp(), h.lastTimestamp(), h.isClosing())));
         return out;
     }
 

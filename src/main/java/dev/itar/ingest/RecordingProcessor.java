@@ -1,6 +1,5 @@
 package dev.itar.ingest;
 
-import dev.itar.archive.RootDialect;
 import dev.itar.frames.EndFrame;
 import dev.itar.frames.Frame;
 import dev.itar.frames.IntrinsicsFrame;
@@ -11,24 +10,29 @@ import dev.itar.frames.SensorFrame;
 import dev.itar.frames.StartFrame;
 import dev.itar.frames.StaticPoseFrame;
 import dev.itar.frames.WireDecoder;
-import dev.itar.ingest.RecordingStore.CloseableIterator;
-import dev.itar.ingest.StateRecords.FrameRecord;
 import dev.itar.ingest.StateRecords.IntrinsicsRecord;
-import dev.itar.ingest.StateRecords.PoseRecord;
 import dev.itar.ingest.StateRecords.RecordingHeader;
 import dev.itar.ingest.StateRecords.SealedRecording;
 import dev.itar.ingest.StateRecords.StaticPoseRecord;
-import dev.itar.ncore.Chunk;
 import dev.itar.ncore.EncodedFrame;
 import dev.itar.ncore.FrameEncoder;
-import dev.itar.ncore.FrameEntry;
-import dev.itar.ncore.SealRequest;
-import dev.itar.ncore.SealResult;
-import dev.itar.ncore.SequenceSealer;
-
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -37,154 +41,158 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HexFormat;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.SortedMap;
-import java.util.TreeMap;
-
 /**
  * Turns the records of one task (one partition of the frames topic) into recordings: validates, encodes each
- * sensor frame into zarr chunks at once, keeps everything in the task's state stores, and seals a recording
- * into its archive on {@code end} or when it has been idle.
+ * sensor frame into zarr chunks at once and appends them to its segment's archive under construction (the
+ * {@link UnsealedArchiveStore}), keeps the small per-recording state in RocksDB ({@link RecordingStore}), and
+ * seals segments as they complete and the rest when the recording ends or goes idle — in the background, so a
+ * seal never holds up the records of other recordings.
  *
- * <h2>Rules (wire-format.md), and decisions where it leaves room</h2>
+ * <h2>Rules (docs/wire-format.md), and decisions where it leaves room</h2>
  * <ul>
  * <li>Key not a valid recording id, value not a valid wire-format record → dead letter (decoder's code and reason).</li>
- * <li>Any record for a sealed recording → dead letter {@code late}; the archive is never reopened.</li>
+ * <li>Any record for a sealed recording, for a recording being sealed, or that would belong to a segment
+ *     already sealed → dead letter {@code late}; an archive is never reopened.</li>
  * <li>A frame equal to a stored one (same sensor and t1, same value bytes) is a producer retry: ignored and
  *     counted. Same sensor and t1 with other bytes → dead letter {@code conflicting-duplicate}. Poses (same
  *     source, target, t), static poses (same pair) and intrinsics (same kind and sensor) follow the same rule.</li>
- * <li>{@code start} is optional; the first record of any type opens a recording. A {@code start} is accepted
- *     whenever it is the recording's first {@code start}, even after frames: its sequence id and meta apply to
- *     the whole recording (they are only used when sealing). A second {@code start} with the same bytes is a
- *     retry (ignored); with other bytes it is a dead letter {@code second-start}.</li>
- * <li>{@code end} seals (its {@code t} extends the sequence interval). An {@code end} for a recording with no
- *     records yet seals an empty recording.</li>
- * <li>Frames may come in any order; the archive lists them sorted by t1 (the store keys sort them).</li>
+ * <li>{@code start} is optional; the first record of any type opens a recording. Its sequence id and meta apply
+ *     to the whole recording; a second {@code start} with the same bytes is a retry, with other bytes a dead letter
+ *     {@code second-start}. Static poses and intrinsics go into every segment sealed after they arrive.</li>
+ * <li>{@code end} closes the recording (its {@code t} extends the last segment's interval): every open segment is
+ *     sealed. An {@code end} for a recording with no records yet seals an empty recording.</li>
+ * <li>Frames may come in any order within a segment; the archive lists them sorted by t1.</li>
  * </ul>
  *
- * <h2>Idle sealing, deterministic under replay</h2>
- * An archive must be a pure function of the topic. Before each record is applied, every open recording of the
- * task whose last record timestamp + idle timeout is before the task's stream time (the largest record
- * timestamp seen so far, kept in the store so a restart continues with it) is sealed. Record timestamps are
- * stored in the topic, so a replay reaches every one of these decisions at the same record.
+ * <h2>Segments and idle sealing, deterministic under replay</h2>
+ * {@link SegmentPolicy} cuts by sensor time, so a replay cuts at the same points. A recording goes idle when its
+ * last record timestamp + idle timeout is before the task's stream time (the largest record timestamp seen, kept
+ * in the store so a restart continues with it); record timestamps are stored in the topic, so a replay reaches
+ * every decision at the same record. A wall-clock punctuator seals recordings idle by the same criterion against
+ * the wall clock, but only once the task has seen no record for the idle timeout: every later record of the
+ * partition was appended after the punctuation, so with {@code LogAppendTime} (how this application creates the
+ * frames topic) the stream-time rule seals the recording at the same point on replay.
  *
- * <p>A quiet topic would never advance stream time, so a wall-clock punctuator also seals recordings idle by
- * the same criterion against the wall clock, but only once the task itself has seen no record for the idle
- * timeout (it is caught up: nothing is waiting to be fetched). Such a seal happens at a point where the stream
- * time rule would seal too on replay: every later record of the partition was appended after the punctuation,
- * so with {@code LogAppendTime} (how this application creates the frames topic; or producer clocks that are
- * roughly right) its timestamp is past the recording's last timestamp + idle timeout, and on replay the stream
- * time rule seals the recording before that record is applied. Either way the recording holds the same records,
- * so the archive bytes are the same.
- *
- * <h2>Exactly once</h2>
- * State changes and outputs are committed with the input offsets (exactly_once_v2). Writing the archive is a
- * side effect outside the transaction, made idempotent: its bytes are a function of the stored state, and it
- * appears by atomic rename. After a crash before the commit, the records are processed again and the archive is
- * rewritten with the same bytes.
+ * <h2>Sealing, exactly once</h2>
+ * Deciding to seal a segment writes a seal request to the unsealed-archive store; once that is committed (with
+ * the records that led to it) the store seals the segment on a background thread: node metadata, index and
+ * header are appended to the archive built so far and it is renamed into the archive directory. When that is
+ * done this processor, on its own thread, publishes the sealed event, deletes the segment's state and records the
+ * recording as sealed once its last segment is — all in one transaction. A crash anywhere leaves either the
+ * committed request (the seal runs again, giving the same bytes) or the committed result. A seal that fails for
+ * a storage reason (no space, no permission, an I/O error) leaves its segment pending and is retried with
+ * backoff while every other recording flows on.
  */
 final class RecordingProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     static final String NAME = "recording-processor";
     static final String DEAD_LETTER_SINK = "dead-letter-sink";
     static final String SEALED_SINK = "sealed-sink";
+    /** How often finished seals are published and failed ones retried. */
+    static final Duration SEAL_POLL = Duration.ofMillis(50);
+    static final long RETRY_FIRST_MS = 1_000;
+    static final long RETRY_MAX_MS = 60_000;
 
     private static final Logger LOG = LoggerFactory.getLogger(RecordingProcessor.class);
 
-    private final Path archiveDir;
-    private final RootDialect dialect;
+    private final ArchiveDirectory archives;
+    private final SegmentPolicy policy;
     private final long idleTimeoutMs;
     private final Duration idleCheckInterval;
     private final IngestMetrics metrics;
+    private final UnsealedArchiveStoreSupplier unsealedStores;
     private final FrameEncoder encoder = new FrameEncoder();
-    private final SequenceSealer sealer = new SequenceSealer();
 
     private ProcessorContext<byte[], byte[]> context;
     private RecordingStore store;
+    /** The unsealed-archive store as Kafka Streams hands it out: every put and delete goes to its changelog. */
+    private KeyValueStore<Bytes, byte[]> unsealedLog;
+    /** The same store, for what only it knows (its segments, its seals). */
+    private UnsealedArchiveStore unsealed;
     /**
-     * Open recordings of this task → their header, exactly as last written to the store. The store stays the
-     * source of truth (every change is written through at once, so it is in the changelog and committed with
-     * the record that caused it); this copy only saves decoding the header again for every record, and is
-     * rebuilt from the store whenever the processor is initialised (restart, rebalance, task revival).
-     * An id in here is never sealed: sealing removes it, and a sealed recording's state is deleted.
+     * Open recordings of this task → their header, exactly as last written to the store (which stays the source of
+     * truth; this copy saves decoding the header for every record and is rebuilt from the store on init).
      */
     private final SortedMap<String, RecordingHeader> open = new TreeMap<>();
-    /** Largest record timestamp this task has seen (persisted). */
+    /** Failed seals waiting for their retry. */
+    private final Map<SegmentKey, Retry> retries = new HashMap<>();
     private long streamTime = Long.MIN_VALUE;
-    /** Wall-clock time of the last record this task processed (or of init). */
     private long lastRecordWallClock;
-    /** When this processor took the task over (real time, as file modification times are): see {@link #seal}. */
-    private long initRealTimeMs;
 
-    RecordingProcessor(Path archiveDir, RootDialect dialect, Duration idleTimeout, Duration idleCheckInterval,
-                       IngestMetrics metrics) {
-        this.archiveDir = archiveDir;
-        this.dialect = dialect;
+    RecordingProcessor(ArchiveDirectory archives, SegmentPolicy policy, Duration idleTimeout,
+                       Duration idleCheckInterval, IngestMetrics metrics, UnsealedArchiveStoreSupplier unsealedStores) {
+        this.archives = archives;
+        this.policy = policy;
         this.idleTimeoutMs = idleTimeout.toMillis();
         this.idleCheckInterval = idleCheckInterval;
         this.metrics = metrics;
+        this.unsealedStores = unsealedStores;
     }
 
     @Override
     public void init(ProcessorContext<byte[], byte[]> context) {
         this.context = context;
-        KeyValueStore<Bytes, byte[]> chunks = context.getStateStore(RecordingStore.CHUNKS);
-        KeyValueStore<Bytes, byte[]> state = context.getStateStore(RecordingStore.STATE);
-        KeyValueStore<Bytes, byte[]> sealed = context.getStateStore(RecordingStore.SEALED);
-        store = new RecordingStore(chunks, state, sealed);
+        store = new RecordingStore(context.getStateStore(RecordingStore.STATE),
+                context.getStateStore(RecordingStore.SEALED));
+        unsealedLog = context.getStateStore(UnsealedArchiveStoreSupplier.NAME);
+        unsealed = unsealedStores.storeOf(context.taskId());
+        unsealed.onSealsCommitted(keys -> keys.forEach(unsealed::startSeal));
         // a task may be initialised again without close (revived after corruption): start from the store only
         metrics.openRecordingsChanged(-open.size());
         open.clear();
+        retries.clear();
         open.putAll(store.openRecordings());
         streamTime = store.streamTime().orElse(Long.MIN_VALUE);
         metrics.openRecordingsChanged(open.size());
         lastRecordWallClock = context.currentSystemTimeMs();
-        initRealTimeMs = System.currentTimeMillis();
+        for (UnsealedSegment s : unsealed.segments()) {
+            if (s.sealCommitted()) {
+                unsealed.startSeal(s.key()); // a seal the previous owner did not finish
+            }
+        }
         if (!open.isEmpty()) {
             LOG.info("task {}: {} open recording(s) restored: {}", context.taskId(), open.size(), open.keySet());
         }
-        context.schedule(idleCheckInterval, PunctuationType.WALL_CLOCK_TIME, this::punctuateWallClock);
+        context.schedule(idleCheckInterval, PunctuationType.WALL_CLOCK_TIME, this::punctuateIdle);
+        context.schedule(SEAL_POLL, PunctuationType.WALL_CLOCK_TIME, now -> finishSeals(now));
     }
 
     @Override
     public void close() {
         metrics.openRecordingsChanged(-open.size());
         open.clear();
+        retries.keySet().forEach(k -> metrics.sealRecovered(k.recordingId(), k.segment()));
+        retries.clear();
     }
 
     @Override
     public void process(Record<byte[], byte[]> record) {
+        finishSeals(context.currentSystemTimeMs());
         lastRecordWallClock = context.currentSystemTimeMs();
         long ts = record.timestamp();
         if (ts > streamTime) {
             streamTime = ts;
             store.putStreamTime(ts);
         }
-        sealIdle(streamTime, SealedEvent.TRIGGER_IDLE_STREAM_TIME);
+        closeIdle(streamTime, SealedEvent.TRIGGER_IDLE_STREAM_TIME);
 
         String id = recordingId(record.key());
         if (id == null) {
-            deadLetter(record, null, InvalidRecordException.BAD_KEY, describeBadKey(record.key()));
+            emitDeadLetter(record, InvalidRecordException.BAD_KEY, describeBadKey(record.key()));
             return;
         }
-        // an open recording is never sealed: no store lookup for the common case
-        Optional<SealedRecording> sealed = open.containsKey(id) ? Optional.empty() : store.sealed(id);
-        if (sealed.isPresent()) {
-            deadLetter(record, null, DeadLetters.LATE, "late for a sealed recording: recording '" + id
-                    + "' was already sealed into " + sealed.get().archive() + " (" + sealed.get().trigger()
-                    + "); records after its end or idle timeout cannot be added");
+        RecordingHeader header = open.get(id);
+        if (header == null) {
+            Optional<SealedRecording> sealed = store.sealed(id);
+            if (sealed.isPresent()) {
+                emitDeadLetter(record, DeadLetters.LATE, "late for a sealed recording: recording '" + id
+                        + "' was already sealed (" + sealed.get().trigger() + ") into " + sealed.get().segments()
+                        + " archive(s), the last " + sealed.get().lastArchive() + "; records after its end or idle "
+                        + "timeout cannot be added");
+                return;
+            }
+        } else if (header.isClosing()) {
+            deadLetter(record, id, DeadLetters.LATE, "late for a sealed recording: recording '" + id + "' is being "
+                    + "sealed (" + header.closing() + "); records after its end or idle timeout cannot be added");
             return;
         }
         Frame frame;
@@ -217,6 +225,7 @@ final class RecordingProcessor implements Processor<byte[], byte[], byte[], byte
         }
         switch (outcome.kind()) {
             case ACCEPTED -> {
+                header = outcome.header() != null ? outcome.header() : header;
                 if (frame instanceof StartFrame s) {
                     header = header.started(s.sequenceId().orElse(null), s.meta().isEmpty() ? null : s.meta(), sha);
                 }
@@ -232,15 +241,24 @@ final class RecordingProcessor implements Processor<byte[], byte[], byte[], byte
                 emitDeadLetter(record, outcome.code(), outcome.reason());
             }
         }
-        if (frame instanceof EndFrame e && outcome.kind() == Outcome.Kind.ACCEPTED) {
+        boolean ends = frame instanceof EndFrame && outcome.kind() == Outcome.Kind.ACCEPTED;
+        if (ends) {
+            EndFrame e = (EndFrame) frame;
             header = header.ended(e.t().isPresent() ? e.t().getAsLong() : null);
         }
-        store.putHeader(id, header); // written through: the store (and its changelog) stays the source of truth
+        putHeader(id, header);
+        if (ends) {
+            close(id, SealedEvent.TRIGGER_END, record.timestamp());
+        } else if (outcome.kind() == Outcome.Kind.ACCEPTED) {
+            sealCompleteSegments(id, record.timestamp());
+        }
+    }
+
+    /** Writes the header through to the store (and its changelog), which stays the source of truth. */
+    private void putHeader(String id, RecordingHeader header) {
+        store.putHeader(id, header);
         if (open.put(id, header) == null) {
             metrics.openRecordingsChanged(1);
-        }
-        if (frame instanceof EndFrame && outcome.kind() == Outcome.Kind.ACCEPTED) {
-            seal(id, SealedEvent.TRIGGER_END, record.timestamp());
         }
     }
 
@@ -248,9 +266,9 @@ final class RecordingProcessor implements Processor<byte[], byte[], byte[], byte
         if (frame instanceof StartFrame) {
             return start(header, sha);
         } else if (frame instanceof SensorFrame f) {
-            return sensorFrame(id, f, sha);
+            return sensorFrame(id, f, header, sha);
         } else if (frame instanceof PoseFrame p) {
-            return pose(id, p, sha);
+            return pose(id, p, header, sha);
         } else if (frame instanceof StaticPoseFrame p) {
             return staticPose(id, p, sha);
         } else if (frame instanceof IntrinsicsFrame i) {
@@ -258,7 +276,8 @@ final class RecordingProcessor implements Processor<byte[], byte[], byte[], byte
         } else if (frame instanceof EndFrame) {
             return Outcome.ACCEPTED;
         }
-        throw new IllegalStateException("unhandled frame type " + frame.type());
+        return Outcome.deadLetter(DeadLetters.REJECTED, "this release of itar-ingest cannot store " + frame.type()
+                + " records yet");
     }
 
     private Outcome start(RecordingHeader header, String sha) {
@@ -273,26 +292,63 @@ final class RecordingProcessor implements Processor<byte[], byte[], byte[], byte
                 + "); a recording has at most one start");
     }
 
-    private Outcome sensorFrame(String id, SensorFrame f, String sha) {
+    private Outcome sensorFrame(String id, SensorFrame f, RecordingHeader header, String sha) {
         String component = f.kind() + "s";
-        Optional<FrameRecord> existing = store.frame(id, component, f.sensor(), f.t1());
+        long origin = header.origin() != null ? header.origin() : f.t1();
+        int segment = policy.segmentOf(origin, f.t1());
+        Outcome late = lateForSegment(id, header, segment, f.kind() + " frame of sensor '" + f.sensor() + "' at t1="
+                + f.t1());
+        if (late != null) {
+            return late;
+        }
+        Optional<String> existing = store.frameFingerprint(id, segment, component, f.sensor(), f.t1());
         if (existing.isPresent()) {
-            return sameOrConflict(existing.get().sha256(), sha, f.kind() + " frame of sensor '" + f.sensor()
-                    + "' at t1=" + f.t1());
+            return sameOrConflict(existing.get(), sha, f.kind() + " frame of sensor '" + f.sensor() + "' at t1="
+                    + f.t1());
         }
         EncodedFrame encoded = encoder.encode(f);
-        store.putFrame(id, new FrameRecord(sha, encoded.entry()), encoded.chunks());
-        return Outcome.ACCEPTED;
+        SegmentKey key = new SegmentKey(id, segment);
+        unsealedLog.put(Bytes.wrap(key.key(SegmentKey.FRAME,
+                        UnsealedArchiveStore.frameItem(component, f.sensor(), f.t1()))),
+                SegmentItems.frame(encoded.entry(), encoded.chunks()));
+        store.putFrameFingerprint(id, segment, component, f.sensor(), f.t1(), sha);
+        return Outcome.accepted(header.sensorTime(f.t1()).data(encoded.entry().chunkBytes()));
     }
 
-    private Outcome pose(String id, PoseFrame p, String sha) {
-        Optional<PoseRecord> existing = store.pose(id, p.source(), p.target(), p.t());
-        if (existing.isPresent()) {
-            return sameOrConflict(existing.get().sha256(), sha, "pose " + p.source() + " -> " + p.target()
-                    + " at t=" + p.t());
+    private Outcome pose(String id, PoseFrame p, RecordingHeader header, String sha) {
+        long origin = header.origin() != null ? header.origin() : p.t();
+        int segment = policy.segmentOf(origin, p.t());
+        String what = "pose " + p.source() + " -> " + p.target() + " at t=" + p.t();
+        Outcome late = lateForSegment(id, header, segment, what);
+        if (late != null) {
+            return late;
         }
-        store.putPose(id, new PoseRecord(sha, p));
-        return Outcome.ACCEPTED;
+        Optional<String> existing = store.poseFingerprint(id, segment, p.source(), p.target(), p.t());
+        if (existing.isPresent()) {
+            return sameOrConflict(existing.get(), sha, what);
+        }
+        byte[] item = SegmentItems.pose(p);
+        String itemKey = UnsealedArchiveStore.poseItem(p.source(), p.target(), p.t());
+        for (int k : policy.segmentsOfPose(origin, p.t())) {
+            // a neighbour already sealed keeps the poses it had
+            if (k == segment || header.watermark() == null || !policy.closed(origin, header.watermark(), k)) {
+                unsealedLog.put(Bytes.wrap(new SegmentKey(id, k).key(SegmentKey.POSE, itemKey)), item);
+            }
+        }
+        store.putPoseFingerprint(id, segment, p.source(), p.target(), p.t(), sha);
+        return Outcome.accepted(header.sensorTime(p.t()));
+    }
+
+    /** A dead letter if {@code segment} of the recording is complete (sealed or being sealed), else null. */
+    private Outcome lateForSegment(String id, RecordingHeader header, int segment, String what) {
+        if (header.origin() == null || header.watermark() == null
+                || !policy.closed(header.origin(), header.watermark(), segment)) {
+            return null;
+        }
+        return Outcome.deadLetter(DeadLetters.LATE, "late for a sealed segment: the " + what + " belongs to segment "
+                + segment + " of recording '" + id + "' (sensor time up to " + policy.stop(header.origin(), segment)
+                + " us), which was sealed once the recording's sensor time reached " + header.watermark() + " us "
+                + "(grace " + policy.graceUs() + " us)");
     }
 
     private Outcome staticPose(String id, StaticPoseFrame p, String sha) {
@@ -321,88 +377,177 @@ final class RecordingProcessor implements Processor<byte[], byte[], byte[], byte
                 + " with different content; a repeat must be byte-identical (a producer retry) or use another time");
     }
 
-    /** Seals every open recording whose last record is more than the idle timeout before {@code now}. */
-    private void sealIdle(long now, String trigger) {
+    /** Requests the seal of every segment of an open recording that its watermark has completed. */
+    private void sealCompleteSegments(String id, long eventTimestamp) {
+        RecordingHeader header = open.get(id);
+        if (!policy.cuts() || header.origin() == null || header.watermark() == null) {
+            return;
+        }
+        for (UnsealedSegment s : unsealed.segmentsOf(id)) {
+            if (s.sealRequest() == null && policy.closed(header.origin(), header.watermark(), s.key().segment())) {
+                if (s.frames() == 0) {
+                    drop(s); // only the poses overlapping from a neighbour
+                } else {
+                    requestSeal(id, s.key(), SealedEvent.TRIGGER_SEGMENT, eventTimestamp, false);
+                }
+            }
+        }
+    }
+
+    /**
+     * Closes a recording: seals every segment it still has (a recording that never got past its first segment is
+     * sealed whole, under its own name and sequence id); later records for it are late.
+     */
+    private void close(String id, String trigger, long eventTimestamp) {
+        RecordingHeader header = open.get(id).closing(trigger, eventTimestamp);
+        putHeader(id, header);
+        List<UnsealedSegment> left = unsealed.segmentsOf(id).stream().filter(s -> s.sealRequest() == null).toList();
+        boolean anyFrames = header.sealedSegments() > 0 || left.stream().anyMatch(s -> s.frames() > 0);
+        List<UnsealedSegment> toSeal = new ArrayList<>();
+        for (UnsealedSegment s : left) {
+            if (s.frames() > 0 || !anyFrames) {
+                toSeal.add(s); // a recording without frames keeps its poses
+            } else {
+                drop(s); // only the poses overlapping from a neighbour
+            }
+        }
+        boolean alone = header.sealedSegments() == 0 && unsealed.segmentsOf(id).size() == toSeal.size();
+        if (alone && toSeal.isEmpty()) {
+            // nothing but start/end, static poses or intrinsics: an empty sequence still gets its archive
+            requestSeal(id, new SegmentKey(id, 0), trigger, eventTimestamp, true);
+            return;
+        }
+        boolean whole = alone && toSeal.size() == 1 && toSeal.get(0).key().segment() == 0;
+        for (UnsealedSegment s : toSeal) {
+            requestSeal(id, s.key(), trigger, eventTimestamp, whole);
+        }
+        if (unsealed.segmentsOf(id).isEmpty()) {
+            complete(id, "(no archive)");
+        }
+    }
+
+    /** Drops a segment without sealing it: deletes of its keys drop it from the store and its changelog. */
+    private void drop(UnsealedSegment s) {
+        unsealed.keysOf(s).forEach(k -> unsealedLog.delete(Bytes.wrap(k)));
+    }
+
+    /**
+     * Writes the seal request of a segment; the seal starts once the request is committed.
+     *
+     * @param whole the segment is the whole recording: named and identified as the recording itself
+     */
+    private void requestSeal(String id, SegmentKey key, String trigger, long eventTimestamp, boolean whole) {
+        RecordingHeader header = open.get(id);
+        boolean cut = policy.cuts() && !whole;
+        String suffix = cut ? "-" + String.format("%05d", key.segment()) : "";
+        long origin = header.origin() == null ? 0 : header.origin();
+        SegmentItems.SealRequest request = new SegmentItems.SealRequest(id, key.segment(),
+                id + suffix + ".ncore4.zarr.itar", id + suffix + ".json",
+                header.sequenceHeader(header.effectiveSequenceId(id) + suffix), store.staticPoses(id),
+                store.intrinsics(id), trigger, cut ? policy.start(origin, key.segment()) : Long.MIN_VALUE,
+                cut ? policy.stop(origin, key.segment()) : Long.MAX_VALUE, eventTimestamp);
+        unsealedLog.put(Bytes.wrap(key.key(SegmentKey.SEAL, "")), SegmentItems.sealRequest(request));
+        context.commit(); // the seal starts once the request is committed: the sooner the better
+    }
+
+    /** Publishes the seals that finished, and retries failed ones that are due. */
+    private void finishSeals(long now) {
+        for (SealOutcome o : unsealed.drainOutcomes()) {
+            if (o.succeeded()) {
+                sealed(o);
+            } else {
+                failed(o, now);
+            }
+        }
+        for (var e : new ArrayList<>(retries.entrySet())) {
+            if (e.getValue().dueAt() <= now && !unsealed.sealing(e.getKey())) {
+                unsealed.startSeal(e.getKey());
+            }
+        }
+    }
+
+    private void sealed(SealOutcome o) {
+        SegmentKey key = o.key();
+        String id = key.recordingId();
+        RecordingHeader header = open.get(id);
+        Optional<UnsealedSegment> segment = unsealed.segment(key);
+        if (header == null || segment.isEmpty()) {
+            LOG.warn("task {}: sealed {} of recording '{}' no longer belongs to an open recording; ignored",
+                    context.taskId(), key.segment(), id);
+            return;
+        }
+        if (retries.remove(key) != null) {
+            metrics.sealRecovered(id, key.segment());
+        }
+        for (byte[] k : unsealed.keysOf(segment.get())) {
+            unsealedLog.delete(Bytes.wrap(k)); // the changelog forgets the segment (compaction frees it)
+        }
+        store.deleteSegment(id, key.segment());
+        header = header.segmentSealed(o.sealed().bytes());
+        boolean complete = header.isClosing() && unsealed.segmentsOf(id).isEmpty();
+        context.forward(new Record<>(id.getBytes(StandardCharsets.UTF_8), SealedEvent.json(id, header, o.request(),
+                o.sealed(), archives, complete), o.request().eventTimestamp(), new RecordHeaders()), SEALED_SINK);
+        metrics.sealed(o.request().trigger(), o.nanos(), o.sealed().bytes());
+        LOG.info("sealed {} ({}): {} bytes, sha256 {}, frames {}, {} ms", o.sealed().archiveName(),
+                o.request().trigger(), o.sealed().bytes(), o.sealed().sha256(), o.sealed().framesPerSensor(),
+                o.nanos() / 1_000_000);
+        putHeader(id, header);
+        if (complete) {
+            complete(id, o.sealed().archiveName());
+        }
+        context.commit();
+    }
+
+    /** The recording's last segment is sealed: its state goes, and it is remembered as sealed. */
+    private void complete(String id, String lastArchive) {
+        RecordingHeader header = open.remove(id);
+        metrics.openRecordingsChanged(-1);
+        long deleted = store.delete(id);
+        store.markSealed(id, new SealedRecording(header.effectiveSequenceId(id), header.sealedSegments(), lastArchive,
+                header.sealedBytes(), header.closing(), header.lastTimestamp()));
+        LOG.info("recording '{}' sealed ({}): {} archive(s), {} bytes, {} state keys deleted", id, header.closing(),
+                header.sealedSegments(), header.sealedBytes(), deleted);
+    }
+
+    private void failed(SealOutcome o, long now) {
+        Retry before = retries.get(o.key());
+        int attempt = before == null ? 1 : before.attempt() + 1;
+        long delay = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS << Math.min(attempt - 1, 16));
+        String reason = o.failure().getMessage() == null ? o.failure().toString() : o.failure().getMessage();
+        retries.put(o.key(), new Retry(attempt, now + delay, reason));
+        metrics.sealFailed(o.key().recordingId(), o.key().segment(), reason);
+        LOG.warn("task {}: sealing segment {} of recording '{}' failed (attempt {}), retrying in {} ms; other "
+                        + "recordings go on: {}", context.taskId(), o.key().segment(), o.key().recordingId(), attempt,
+                delay, reason, o.failure());
+    }
+
+    /** Closes every open recording whose last record is more than the idle timeout before {@code now}. */
+    private void closeIdle(long now, String trigger) {
         if (open.isEmpty() || now == Long.MIN_VALUE) {
             return;
         }
         List<String> idle = new ArrayList<>();
         for (Map.Entry<String, RecordingHeader> e : open.entrySet()) {
-            if (e.getValue().lastTimestamp() + idleTimeoutMs < now) {
+            if (!e.getValue().isClosing() && e.getValue().lastTimestamp() + idleTimeoutMs < now) {
                 idle.add(e.getKey()); // sorted by id: several seals at once happen in the same order on replay
             }
         }
         for (String id : idle) {
-            seal(id, trigger, now);
+            close(id, trigger, now);
         }
     }
 
-    private void punctuateWallClock(long now) {
+    private void punctuateIdle(long now) {
         if (now - lastRecordWallClock < idleTimeoutMs) {
             return; // records are still flowing (or we just started): the stream-time rule is in charge
         }
-        sealIdle(now, SealedEvent.TRIGGER_IDLE_WALL_CLOCK);
-    }
-
-    /**
-     * Writes the recording's archive straight from the stores (chunks stream one by one), publishes the sealed
-     * event, deletes the recording's state and remembers it as sealed.
-     *
-     * <p>First it deletes the temp files an earlier owner of this task left when it crashed while sealing this
-     * recording (only this task seals this id; see {@link StaleTempFiles} for why only files older than this
-     * processor's start).
-     */
-    private void seal(String id, String trigger, long eventTimestamp) {
-        long started = System.nanoTime();
-        RecordingHeader cached = open.get(id);
-        RecordingHeader header = cached != null ? cached : store.header(id).orElseGet(() -> RecordingHeader.opened(0));
-        SealResult result;
-        try (CloseableIterator<FrameEntry> frames = store.frames(id);
-             CloseableIterator<PoseFrame> poses = store.poses(id);
-             CloseableIterator<Chunk> chunks = store.chunks(id)) {
-            SealRequest request = new SealRequest(archiveDir, id, header.sequenceHeader(id), frames, poses,
-                    store.staticPoses(id), store.intrinsics(id), chunks, dialect);
-            deleteStaleTempFiles(id, request);
-            result = sealer.seal(request);
-        } catch (IOException e) {
-            // disk full, archive directory not writable, ...: not the record's fault; stop and let the
-            // operator fix it (exactly-once: nothing is lost, the seal is retried on restart)
-            throw new StreamsException("cannot write the archive of recording '" + id + "' into " + archiveDir
-                    + ": " + e.getMessage(), e);
-        }
-        long nanos = System.nanoTime() - started;
-        context.forward(new Record<>(id.getBytes(StandardCharsets.UTF_8),
-                SealedEvent.json(id, header, result, trigger), eventTimestamp, new RecordHeaders()), SEALED_SINK);
-        long deletedKeys = store.delete(id);
-        store.markSealed(id, new SealedRecording(header.effectiveSequenceId(id), result.archive().getFileName()
-                .toString(), result.bytes(), result.sha256(), trigger, header.lastTimestamp()));
-        open.remove(id);
-        metrics.openRecordingsChanged(-1);
-        metrics.sealed(trigger, nanos, result.bytes());
-        LOG.info("sealed recording '{}' ({}): {} bytes, sha256 {}, frames {}, {} ms, {} state keys deleted",
-                id, trigger, result.bytes(), result.sha256(), result.framesPerSensor(), nanos / 1_000_000, deletedKeys);
-    }
-
-    private void deleteStaleTempFiles(String id, SealRequest request) {
-        try {
-            List<Path> deleted = StaleTempFiles.delete(archiveDir,
-                    List.of(request.archiveFileName(), request.sequenceMetaFileName()), initRealTimeMs);
-            if (!deleted.isEmpty()) {
-                LOG.info("recording '{}': deleted temp files left by an interrupted seal: {}", id, deleted);
-            }
-        } catch (IOException e) {
-            // only litter: the seal itself writes new temp files and does not need these gone
-            LOG.warn("recording '{}': cannot delete temp files of an interrupted seal in {}: {}", id, archiveDir,
-                    e.toString());
-        }
+        closeIdle(now, SealedEvent.TRIGGER_IDLE_WALL_CLOCK);
     }
 
     private void deadLetter(Record<byte[], byte[]> record, String openId, String code, String reason) {
         RecordingHeader cached = openId == null ? null : open.get(openId);
         if (cached != null) {
-            RecordingHeader header = cached.seen(record.timestamp()).deadLetter();
-            store.putHeader(openId, header);
-            open.put(openId, header);
+            putHeader(openId, cached.seen(record.timestamp()).deadLetter());
         }
         emitDeadLetter(record, code, reason);
     }
@@ -456,15 +601,23 @@ final class RecordingProcessor implements Processor<byte[], byte[], byte[], byte
         }
     }
 
-    /** What became of one decoded record. */
-    private record Outcome(Kind kind, String code, String reason) {
+    /** A failed seal: how many attempts so far, when the next one is due (wall clock), and why the last failed. */
+    private record Retry(int attempt, long dueAt, String reason) {
+    }
+
+    /** What became of one decoded record; an accepted frame or pose brings the header its sensor time moved. */
+    private record Outcome(Kind kind, String code, String reason, RecordingHeader header) {
         enum Kind { ACCEPTED, DUPLICATE, DEAD_LETTER }
 
-        static final Outcome ACCEPTED = new Outcome(Kind.ACCEPTED, null, null);
-        static final Outcome DUPLICATE_RECORD = new Outcome(Kind.DUPLICATE, null, null);
+        static final Outcome ACCEPTED = new Outcome(Kind.ACCEPTED, null, null, null);
+        static final Outcome DUPLICATE_RECORD = new Outcome(Kind.DUPLICATE, null, null, null);
+
+        static Outcome accepted(RecordingHeader header) {
+            return new Outcome(Kind.ACCEPTED, null, null, header);
+        }
 
         static Outcome deadLetter(String code, String reason) {
-            return new Outcome(Kind.DEAD_LETTER, code, reason);
+            return new Outcome(Kind.DEAD_LETTER, code, reason, null);
         }
     }
 }

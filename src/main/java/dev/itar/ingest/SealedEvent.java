@@ -3,17 +3,20 @@ package dev.itar.ingest;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.itar.ingest.StateRecords.RecordingHeader;
-import dev.itar.ncore.SealResult;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
- * The JSON value published on the sealed topic (key = recording id) for every archive written:
+ * The JSON value published on the sealed topic (key = recording id) for every archive written — one per segment
+ * when recordings are cut into segments:
  *
  * <pre>{@code
- * {"recording_id": "drive-0001", "sequence_id": "drive-0001", "trigger": "end",
- *  "archive": "/data/archives/drive-0001.ncore4.zarr.itar", "sequence_meta": "/data/archives/drive-0001.json",
+ * {"recording_id": "drive-0001", "segment": 3, "segment_start_us": 1600000180000000,
+ *  "segment_stop_us": 1600000240000000, "recording_complete": false,
+ *  "sequence_id": "drive-0001-00003", "trigger": "segment",
+ *  "archive": "/data/archives/drive-0001-00003.ncore4.zarr.itar",
+ *  "sequence_meta": "/data/archives/drive-0001-00003.json",
  *  "bytes": 123456, "sha256": "…", "md5": "…",
  *  "interval_start_us": 1600000000000000, "interval_stop_us": 1600000010000001,
  *  "frames_per_sensor": {"cameras/cam0": 100, "lidars/top": 100},
@@ -22,10 +25,15 @@ import java.io.UncheckedIOException;
  *  "first_record_timestamp_ms": 1700000000000, "last_record_timestamp_ms": 1700000012000}
  * }</pre>
  *
- * {@code trigger} is {@code end}, {@code idle-stream-time} or {@code idle-wall-clock}. Paths are absolute.
+ * {@code trigger} is {@code segment} (the segment is complete), {@code end}, {@code idle-stream-time} or
+ * {@code idle-wall-clock}. {@code segment_start_us} and {@code segment_stop_us} bound the segment's sensor-time
+ * window (null for an archive of a whole recording; segment 0 also holds anything before its start);
+ * {@code interval_*_us} is the sequence interval of what it holds. {@code recording_complete} is true on the
+ * event of the recording's last archive. Paths are absolute. Counters are the recording's so far;
  * {@code dead_letters} counts the rejected records whose key named this recording while it was open.
  */
 public final class SealedEvent {
+    public static final String TRIGGER_SEGMENT = "segment";
     public static final String TRIGGER_END = "end";
     public static final String TRIGGER_IDLE_STREAM_TIME = "idle-stream-time";
     public static final String TRIGGER_IDLE_WALL_CLOCK = "idle-wall-clock";
@@ -35,20 +43,30 @@ public final class SealedEvent {
     private SealedEvent() {
     }
 
-    static byte[] json(String recordingId, RecordingHeader header, SealResult result, String trigger) {
+    static byte[] json(String recordingId, RecordingHeader header, SegmentItems.SealRequest request, SealedMarker sealed,
+                       ArchiveDirectory archives, boolean complete) {
         ObjectNode n = JSON.createObjectNode();
         n.put("recording_id", recordingId);
-        n.put("sequence_id", header.effectiveSequenceId(recordingId));
-        n.put("trigger", trigger);
-        n.put("archive", result.archive().toAbsolutePath().normalize().toString());
-        n.put("sequence_meta", result.sequenceMeta().toAbsolutePath().normalize().toString());
-        n.put("bytes", result.bytes());
-        n.put("sha256", result.sha256());
-        n.put("md5", result.md5());
-        n.put("interval_start_us", result.intervalStart());
-        n.put("interval_stop_us", result.intervalStop());
+        n.put("segment", request.segment());
+        if (request.segmentStop() != Long.MAX_VALUE) {
+            n.put("segment_start_us", request.segmentStart());
+            n.put("segment_stop_us", request.segmentStop());
+        } else {
+            n.putNull("segment_start_us");
+            n.putNull("segment_stop_us");
+        }
+        n.put("recording_complete", complete);
+        n.put("sequence_id", request.header().sequenceId());
+        n.put("trigger", request.trigger());
+        n.put("archive", archives.resolve(sealed.archiveName()).toAbsolutePath().normalize().toString());
+        n.put("sequence_meta", archives.resolve(sealed.sequenceMetaName()).toAbsolutePath().normalize().toString());
+        n.put("bytes", sealed.bytes());
+        n.put("sha256", sealed.sha256());
+        n.put("md5", sealed.md5());
+        n.put("interval_start_us", sealed.intervalStart());
+        n.put("interval_stop_us", sealed.intervalStop());
         ObjectNode perSensor = n.putObject("frames_per_sensor");
-        result.framesPerSensor().forEach(perSensor::put);
+        sealed.framesPerSensor().forEach(perSensor::put);
         ObjectNode records = n.putObject("records");
         header.records().forEach(records::put);
         n.put("duplicates", header.duplicates());

@@ -1,139 +1,230 @@
 package dev.itar.ingest;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
 import dev.itar.frames.IntrinsicsFrame;
-import dev.itar.frames.PoseFrame;
 import dev.itar.frames.StaticPoseFrame;
-import dev.itar.ncore.FrameEntry;
+import dev.itar.ingest.StateCodec.Reader;
+import dev.itar.ingest.StateCodec.RecordType;
+import dev.itar.ingest.StateCodec.Writer;
 import dev.itar.ncore.SequenceHeader;
-
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Collections;
 import java.util.OptionalLong;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * The values kept in the ingest state stores, and their CBOR encoding (Jackson; records serialize their
- * components in declaration order and maps are sorted, so equal values give equal bytes).
+ * The small values the ingest application keeps in its RocksDB stores, and their {@link StateCodec} form. The
+ * recording's data itself lives in the {@link UnsealedArchiveStore}.
  */
 final class StateRecords {
-    private static final ObjectMapper CBOR = CBORMapper.builder()
-            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .build();
-
     private StateRecords() {
     }
 
-    static byte[] encode(Object value) {
-        try {
-            return CBOR.writeValueAsBytes(value);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot encode " + value.getClass().getSimpleName() + " for a state store", e);
-        }
-    }
-
-    static <T> T decode(byte[] bytes, Class<T> type) {
-        try {
-            return CBOR.readValue(bytes, type);
-        } catch (IOException e) {
-            throw new UncheckedIOException("corrupt " + type.getSimpleName() + " in a state store", e);
-        }
-    }
-
     /**
-     * The small per-recording header, rewritten on every record of the recording (so it must stay small:
-     * frames, poses and chunks live in their own keys).
+     * The per-recording header, rewritten on every record of the recording (so it stays small).
      *
-     * @param sequenceId      from the {@code start} record; null = the recording id
-     * @param meta            the sequence's generic_meta_data from {@code start}; null = {}
-     * @param startSha256     sha256 of the accepted {@code start} record's value; null while there was none
-     * @param endT            {@code t} of the {@code end} record, null when absent
-     * @param firstTimestamp  smallest Kafka record timestamp of the recording
-     * @param lastTimestamp   largest Kafka record timestamp of the recording (the idle timeout counts from it)
-     * @param records         accepted records per wire type
-     * @param duplicates      exact repeats ignored
-     * @param deadLetters     records of this (open) recording sent to the dead-letter topic
+     * @param sequenceId     from the {@code start} record; null = the recording id
+     * @param meta           the sequence's generic_meta_data from {@code start}; null = {}
+     * @param startSha256    sha256 of the accepted {@code start} record's value; null while there was none
+     * @param endT           {@code t} of the {@code end} record, null when absent
+     * @param firstTimestamp smallest Kafka record timestamp of the recording
+     * @param lastTimestamp  largest Kafka record timestamp of the recording (the idle timeout counts from it)
+     * @param records        accepted records per wire type
+     * @param duplicates     exact repeats ignored
+     * @param deadLetters    records of this (open) recording sent to the dead-letter topic
+     * @param origin         sensor time of the recording's first frame or pose: where segment 0 starts; null before
+     * @param watermark      largest sensor time seen (frames' t1, poses' t); null before any
+     * @param closing        why the recording is being sealed (end, idle), null while it is open
+     * @param closingAt      timestamp of the record or punctuation that closed it
+     * @param sealedSegments segments whose archives are published
+     * @param sealedBytes    bytes of those archives
+     * @param dataBytes      encoded chunk bytes of the frames accepted so far
      */
     record RecordingHeader(String sequenceId, ObjectNode meta, String startSha256, Long endT, long firstTimestamp,
-                           long lastTimestamp, SortedMap<String, Long> records, long duplicates, long deadLetters) {
+                           long lastTimestamp, SortedMap<String, Long> records, long duplicates, long deadLetters,
+                           Long origin, Long watermark, String closing, long closingAt, int sealedSegments,
+                           long sealedBytes, long dataBytes) {
         RecordingHeader {
-            records = Collections.unmodifiableSortedMap(new TreeMap<>(records == null ? new TreeMap<>() : records));
+            records = Collections.unmodifiableSortedMap(new TreeMap<>(records));
         }
 
         static RecordingHeader opened(long timestamp) {
-            return new RecordingHeader(null, null, null, null, timestamp, timestamp, new TreeMap<>(), 0, 0);
+            return new RecordingHeader(null, null, null, null, timestamp, timestamp, new TreeMap<>(), 0, 0, null, null,
+                    null, 0, 0, 0, 0);
         }
 
         /** The same header having seen one more record with this timestamp. */
         RecordingHeader seen(long timestamp) {
             return new RecordingHeader(sequenceId, meta, startSha256, endT, Math.min(firstTimestamp, timestamp),
-                    Math.max(lastTimestamp, timestamp), records, duplicates, deadLetters);
+                    Math.max(lastTimestamp, timestamp), records, duplicates, deadLetters, origin, watermark, closing,
+                    closingAt, sealedSegments, sealedBytes, dataBytes);
         }
 
         RecordingHeader accepted(String type) {
             SortedMap<String, Long> counts = new TreeMap<>(records);
             counts.merge(type, 1L, Long::sum);
             return new RecordingHeader(sequenceId, meta, startSha256, endT, firstTimestamp, lastTimestamp, counts,
-                    duplicates, deadLetters);
+                    duplicates, deadLetters, origin, watermark, closing, closingAt, sealedSegments, sealedBytes, dataBytes);
         }
 
         RecordingHeader duplicate() {
             return new RecordingHeader(sequenceId, meta, startSha256, endT, firstTimestamp, lastTimestamp, records,
-                    duplicates + 1, deadLetters);
+                    duplicates + 1, deadLetters, origin, watermark, closing, closingAt, sealedSegments, sealedBytes, dataBytes);
         }
 
         RecordingHeader deadLetter() {
             return new RecordingHeader(sequenceId, meta, startSha256, endT, firstTimestamp, lastTimestamp, records,
-                    duplicates, deadLetters + 1);
+                    duplicates, deadLetters + 1, origin, watermark, closing, closingAt, sealedSegments, sealedBytes, dataBytes);
         }
 
         RecordingHeader started(String sequenceId, ObjectNode meta, String sha256) {
             return new RecordingHeader(sequenceId, meta, sha256, endT, firstTimestamp, lastTimestamp, records,
-                    duplicates, deadLetters);
+                    duplicates, deadLetters, origin, watermark, closing, closingAt, sealedSegments, sealedBytes, dataBytes);
         }
 
         RecordingHeader ended(Long endT) {
             return new RecordingHeader(sequenceId, meta, startSha256, endT, firstTimestamp, lastTimestamp, records,
-                    duplicates, deadLetters);
+                    duplicates, deadLetters, origin, watermark, closing, closingAt, sealedSegments, sealedBytes, dataBytes);
+        }
+
+        /** Having seen sensor time {@code t}: the origin is fixed by the first, the watermark is the largest. */
+        RecordingHeader sensorTime(long t) {
+            return new RecordingHeader(sequenceId, meta, startSha256, endT, firstTimestamp, lastTimestamp, records,
+                    duplicates, deadLetters, origin == null ? t : origin, watermark == null ? t : Math.max(watermark, t),
+                    closing, closingAt, sealedSegments, sealedBytes, dataBytes);
+        }
+
+        RecordingHeader closing(String trigger, long at) {
+            return new RecordingHeader(sequenceId, meta, startSha256, endT, firstTimestamp, lastTimestamp, records,
+                    duplicates, deadLetters, origin, watermark, trigger, at, sealedSegments, sealedBytes, dataBytes);
+        }
+
+        RecordingHeader segmentSealed(long bytes) {
+            return new RecordingHeader(sequenceId, meta, startSha256, endT, firstTimestamp, lastTimestamp, records,
+                    duplicates, deadLetters, origin, watermark, closing, closingAt, sealedSegments + 1,
+                    sealedBytes + bytes, dataBytes);
+        }
+
+        RecordingHeader data(long chunkBytes) {
+            return new RecordingHeader(sequenceId, meta, startSha256, endT, firstTimestamp, lastTimestamp, records,
+                    duplicates, deadLetters, origin, watermark, closing, closingAt, sealedSegments, sealedBytes,
+                    dataBytes + chunkBytes);
+        }
+
+        boolean isClosing() {
+            return closing != null;
         }
 
         String effectiveSequenceId(String recordingId) {
             return sequenceId != null ? sequenceId : recordingId;
         }
 
-        SequenceHeader sequenceHeader(String recordingId) {
-            return new SequenceHeader(effectiveSequenceId(recordingId), meta == null ? null : meta.deepCopy(),
+        SequenceHeader sequenceHeader(String sequenceIdOfArchive) {
+            return new SequenceHeader(sequenceIdOfArchive, meta == null ? null : meta.deepCopy(),
                     endT == null ? OptionalLong.empty() : OptionalLong.of(endT));
+        }
+
+        byte[] encode() {
+            Writer w = StateCodec.writer(RecordType.RECORDING_HEADER);
+            w.optStr(sequenceId).json(meta).optStr(startSha256).optI64(endT).i64(firstTimestamp).i64(lastTimestamp);
+            w.i32(records.size());
+            records.forEach((k, v) -> w.str(k).i64(v));
+            w.i64(duplicates).i64(deadLetters).optI64(origin).optI64(watermark).optStr(closing).i64(closingAt)
+                    .i32(sealedSegments).i64(sealedBytes).i64(dataBytes);
+            return w.toBytes();
+        }
+
+        static RecordingHeader decode(byte[] value, String what) {
+            Reader r = StateCodec.reader(value, RecordType.RECORDING_HEADER, what);
+            String sequenceId = r.optStr();
+            ObjectNode meta = r.jsonObject();
+            String startSha = r.optStr();
+            Long endT = r.optI64();
+            long first = r.i64();
+            long last = r.i64();
+            int n = r.i32();
+            SortedMap<String, Long> records = new TreeMap<>();
+            for (int i = 0; i < n; i++) {
+                records.put(r.str(), r.i64());
+            }
+            RecordingHeader h = new RecordingHeader(sequenceId, meta, startSha, endT, first, last, records, r.i64(),
+                    r.i64(), r.optI64(), r.optI64(), r.optStr(), r.i64(), r.i32(), r.i64(), r.i64());
+            r.end();
+            return h;
         }
     }
 
-    /** A stored sensor frame: its ncore description plus the sha256 of the original record value. */
-    record FrameRecord(String sha256, FrameEntry entry) {
+    /** sha256 of an accepted record's value, kept to tell a producer retry from a conflicting record. */
+    static byte[] fingerprint(String sha256) {
+        return StateCodec.writer(RecordType.FINGERPRINT).str(sha256).toBytes();
     }
 
-    /*
-     * The frame records below serialize as their components: {source, target, t, matrix: [16 doubles]},
-     * {source, target, matrix, dtype} and {sensor, kind, model}, the field names stores written by earlier
-     * versions hold (StateRecordsTest pins the bytes).
-     */
-    record PoseRecord(String sha256, PoseFrame pose) {
+    static String fingerprint(byte[] value, String what) {
+        Reader r = StateCodec.reader(value, RecordType.FINGERPRINT, what);
+        String sha = r.str();
+        r.end();
+        return sha;
     }
 
+    /** A static pose with the sha256 of its record. */
     record StaticPoseRecord(String sha256, StaticPoseFrame pose) {
+        byte[] encode() {
+            return StateCodec.writer(RecordType.STATIC_POSE).str(sha256).str(pose.source()).str(pose.target())
+                    .doubles(pose.matrix()).str(pose.dtype()).toBytes();
+        }
+
+        static StaticPoseRecord decode(byte[] value, String what) {
+            Reader r = StateCodec.reader(value, RecordType.STATIC_POSE, what);
+            StaticPoseRecord s = new StaticPoseRecord(r.str(), new StaticPoseFrame(r.str(), r.str(), r.doubles(),
+                    r.str()));
+            r.end();
+            return s;
+        }
     }
 
+    /** Intrinsics with the sha256 of their record. */
     record IntrinsicsRecord(String sha256, IntrinsicsFrame intrinsics) {
+        byte[] encode() {
+            return StateCodec.writer(RecordType.INTRINSICS).str(sha256).str(intrinsics.sensor()).str(intrinsics.kind())
+                    .json(intrinsics.model()).toBytes();
+        }
+
+        static IntrinsicsRecord decode(byte[] value, String what) {
+            Reader r = StateCodec.reader(value, RecordType.INTRINSICS, what);
+            IntrinsicsRecord i = new IntrinsicsRecord(r.str(), new IntrinsicsFrame(r.str(), r.str(), r.jsonObject()));
+            r.end();
+            return i;
+        }
     }
 
-    /** What is remembered of a sealed recording, so later records for it are rejected. */
-    record SealedRecording(String sequenceId, String archive, long bytes, String sha256, String trigger,
+    /**
+     * What is remembered of a sealed recording, so later records for it are rejected.
+     *
+     * @param lastArchive the archive of its last segment
+     */
+    record SealedRecording(String sequenceId, int segments, String lastArchive, long bytes, String trigger,
                            long lastTimestamp) {
+        byte[] encode() {
+            return StateCodec.writer(RecordType.SEALED).str(sequenceId).i32(segments).str(lastArchive).i64(bytes)
+                    .str(trigger).i64(lastTimestamp).toBytes();
+        }
+
+        static SealedRecording decode(byte[] value, String what) {
+            Reader r = StateCodec.reader(value, RecordType.SEALED, what);
+            SealedRecording s = new SealedRecording(r.str(), r.i32(), r.str(), r.i64(), r.str(), r.i64());
+            r.end();
+            return s;
+        }
+    }
+
+    static byte[] streamTime(long t) {
+        return StateCodec.writer(RecordType.STREAM_TIME).i64(t).toBytes();
+    }
+
+    static long streamTime(byte[] value, String what) {
+        Reader r = StateCodec.reader(value, RecordType.STREAM_TIME, what);
+        long t = r.i64();
+        r.end();
+        return t;
     }
 }

@@ -13,15 +13,15 @@ import java.util.Arrays;
  * numeric order. Recording ids, sensor and frame names never contain 0x00 (the wire format forbids it).
  *
  * <pre>
- * recording-chunks:  id 00 zarr-key                         → encoded chunk
- * recording-state:   id 00                                     → RecordingHeader
- *                    id 00 'f' 00 component 00 sensor 00 t1 00 → frame entry + sha256 (scan: component, sensor, t1)
- *                    id 00 'p' 00 source 00 target 00 t 00     → pose sample + sha256
- *                    id 00 's' 00 source 00 target 00          → static pose + sha256
- *                    id 00 'i' 00 kind 00 sensor 00            → intrinsics + sha256
- * sealed-recordings: id                                     → SealedRecording
- *                    00 "stream-time"                       → the task's stream time (8 bytes; never an id)
+ * recording-state:   id 00                                                 → RecordingHeader
+ *                    id 00 'f' 00 segment 00 component 00 sensor 00 t1 00  → sha256 of the frame's record
+ *                    id 00 'p' 00 segment 00 source 00 target 00 t 00      → sha256 of the pose's record
+ *                    id 00 's' 00 source 00 target 00                      → static pose + sha256
+ *                    id 00 'i' 00 kind 00 sensor 00                        → intrinsics + sha256
+ * sealed-recordings: id                                                 → SealedRecording
+ *                    00 "stream-time"                                   → the task's stream time (never an id)
  * </pre>
+ * The fingerprints of a segment's frames and poses are one key range, dropped when the segment is sealed.
  */
 final class StoreKeys {
     static final byte SEP = 0;
@@ -40,17 +40,12 @@ final class StoreKeys {
         return key(recordingId);
     }
 
-    /** {@code id 00 zarr-key}, no trailing separator: byte order of these keys is String order of the zarr keys. */
-    static Bytes chunk(String recordingId, String zarrKey) {
-        return Bytes.wrap((recordingId + '\0' + zarrKey).getBytes(StandardCharsets.UTF_8));
+    static Bytes frame(String recordingId, int segment, String component, String sensor, long t1) {
+        return key(recordingId, FRAME, pad(segment), component, sensor, pad(t1));
     }
 
-    static Bytes frame(String recordingId, String component, String sensor, long t1) {
-        return key(recordingId, FRAME, component, sensor, pad(t1));
-    }
-
-    static Bytes pose(String recordingId, String source, String target, long t) {
-        return key(recordingId, POSE, source, target, pad(t));
+    static Bytes pose(String recordingId, int segment, String source, String target, long t) {
+        return key(recordingId, POSE, pad(segment), source, target, pad(t));
     }
 
     static Bytes staticPose(String recordingId, String source, String target) {
@@ -75,14 +70,18 @@ final class StoreKeys {
         return Range.prefix(key(recordingId, kind).get());
     }
 
-    /** The zarr key of a chunk-store key (everything after {@code id 00}). */
-    static String zarrKey(Bytes chunkKey) {
-        byte[] b = chunkKey.get();
-        int sep = indexOf(b, 0);
-        return new String(b, sep + 1, b.length - sep - 1, StandardCharsets.UTF_8);
+    /** Inclusive bounds of the fingerprints of one kind ({@link #FRAME}, {@link #POSE}) of one segment. */
+    static Range segmentRange(String recordingId, String kind, int segment) {
+        return Range.prefix(key(recordingId, kind, pad(segment)).get());
     }
 
-    /** The recording id of a chunk- or state-store key. */
+    /** The (component, sensor) of a frame fingerprint key: {@code id 00 'f' 00 segment 00 component 00 sensor 00 ...}. */
+    static String[] frameSensor(Bytes key) {
+        String[] parts = new String(key.get(), StandardCharsets.UTF_8).split("\0", -1);
+        return new String[] {parts[3], parts[4]};
+    }
+
+    /** The recording id of a state-store key. */
     static String recordingId(Bytes key) {
         byte[] b = key.get();
         int sep = indexOf(b, 0);

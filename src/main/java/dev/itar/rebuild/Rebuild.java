@@ -71,7 +71,7 @@ public final class Rebuild {
     private Rebuild() {
     }
 
-    /** What a rebuild did. */
+    /** What a rebuild did; {@code sealed} holds each archive's sealed event, by archive file name. */
     public record Result(String applicationId, Path archiveDir, SortedMap<Integer, Long> endOffsets,
                          SortedMap<String, JsonNode> sealed, List<OpenRecording> open, long millis) {
     }
@@ -167,8 +167,8 @@ public final class Rebuild {
                     }
                 }
                 awaitIdleSeals(app, config, deadline, progress);
-                List<OpenRecording> open = openRecordings(app, deadline);
-                SortedMap<String, JsonNode> sealed = sealedEvents(config, deadline);
+                List<OpenRecording> open = awaitPendingSeals(app, config, deadline);
+                SortedMap<String, JsonNode> sealed = awaitSealedEvents(app, config, deadline);
                 return new Result(appId, config.archiveDir(), end, sealed, open,
                         (System.nanoTime() - started) / 1_000_000);
             }
@@ -197,7 +197,8 @@ public final class Rebuild {
         progress.accept("rebuild " + config.applicationId() + ": " + due.size() + " recording(s) without an end are "
                 + "idle (sealed live by wall clock); sealing them here takes up to the idle timeout of "
                 + idleMs / 1000 + " s: " + due);
-        while (!sealedEvents(config, deadline).keySet().containsAll(due)) {
+        while (!sealedEvents(config, deadline).values().stream().map(e -> e.path("recording_id").asText())
+                .collect(Collectors.toSet()).containsAll(due)) {
             if (app.failure() != null) {
                 throw new IllegalStateException("rebuild " + config.applicationId() + " failed: " + app.failure(),
                         app.failure());
@@ -207,6 +208,47 @@ public final class Rebuild {
                         + " were not sealed before the timeout");
             }
             if (app.awaitTermination(IDLE_POLL)) {
+                throw new IllegalStateException("rebuild " + config.applicationId() + " stopped: " + app.state());
+            }
+        }
+    }
+
+    /**
+     * Seals run in the background after the record that triggers them is committed: once every record is
+     * consumed, waits until no recording is still being sealed, and returns the recordings left open.
+     */
+    private static List<OpenRecording> awaitPendingSeals(IngestApplication app, IngestConfig config, long deadline)
+            throws InterruptedException {
+        while (true) {
+            List<OpenRecording> open = openRecordings(app, deadline);
+            List<String> sealing = open.stream().filter(OpenRecording::ended).map(OpenRecording::recordingId).toList();
+            if (sealing.isEmpty()) {
+                return open;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("rebuild " + config.applicationId() + ": recordings " + sealing
+                        + " were still being sealed at the timeout");
+            }
+            if (app.awaitTermination(POLL)) {
+                throw new IllegalStateException("rebuild " + config.applicationId() + " stopped: " + (app.failure()
+                        != null ? app.failure() : app.state()));
+            }
+        }
+    }
+
+    /** The committed sealed events, once there is one for every seal this run made (the last commits shortly after). */
+    private static SortedMap<String, JsonNode> awaitSealedEvents(IngestApplication app, IngestConfig config,
+                                                                 long deadline) throws InterruptedException {
+        while (true) {
+            SortedMap<String, JsonNode> sealed = sealedEvents(config, deadline);
+            if (sealed.size() >= app.metrics().seals()) {
+                return sealed;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("rebuild " + config.applicationId() + ": " + sealed.size() + " of "
+                        + app.metrics().seals() + " sealed events committed at the timeout");
+            }
+            if (app.awaitTermination(POLL)) {
                 throw new IllegalStateException("rebuild " + config.applicationId() + " stopped: " + app.state());
             }
         }
@@ -228,7 +270,7 @@ public final class Rebuild {
         }
     }
 
-    /** Every committed event of the rebuild's sealed topic, by recording id (last wins). */
+    /** Every committed event of the rebuild's sealed topic, by archive file name (a repeat replaces). */
     private static SortedMap<String, JsonNode> sealedEvents(IngestConfig config, long deadline) {
         Map<String, Object> p = new TreeMap<>(config.adminProperties());
         p.keySet().retainAll(ConsumerConfig.configNames());
@@ -247,7 +289,8 @@ public final class Rebuild {
                     throw new IllegalStateException("cannot read the sealed events of " + config.sealedTopic());
                 }
                 for (ConsumerRecord<String, byte[]> r : c.poll(POLL)) {
-                    out.put(r.key(), JSON.readTree(r.value()));
+                    JsonNode event = JSON.readTree(r.value());
+                    out.put(Path.of(event.path("archive").asText(r.key())).getFileName().toString(), event);
                 }
             }
         } catch (IOException e) {

@@ -30,16 +30,18 @@ public final class PrometheusText {
     private static final Pattern SNAPSHOT_KEY = Pattern.compile("([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{([a-zA-Z_][a-zA-Z0-9_]*)=\"(.*)\"})?");
     private static final Pattern INVALID_NAME_CHARS = Pattern.compile("[^a-zA-Z0-9_]");
 
-    private static final Map<String, String> HELP = Map.of(
-            "itar_records_accepted_total", "Wire records accepted into a recording, by wire type.",
-            "itar_dead_letters_total", "Records sent to the dead-letter topic, by reason code.",
-            "itar_seals_total", "Archives sealed, by trigger (end, idle-stream-time, idle-wall-clock).",
-            "itar_record_bytes_total", "Bytes of accepted record values.",
-            "itar_duplicates_total", "Exact repeats of stored records (producer retries), ignored.",
-            "itar_archive_bytes_total", "Bytes of sealed archives written.",
-            "itar_open_recordings", "Recordings open (not yet sealed) in this instance.",
-            "itar_seal_duration_seconds", "Time to write one archive, in seconds.",
-            "itar_seal_duration_seconds_max", "Longest time to write one archive, in seconds.");
+    private static final Map<String, String> HELP = Map.ofEntries(
+            Map.entry("itar_seal_failures_total", "Seal attempts that failed for a storage reason (retried)."),
+            Map.entry("itar_pending_seals", "Segments whose seal failed and waits for its retry (see /health)."),
+            Map.entry("itar_records_accepted_total", "Wire records accepted into a recording, by wire type."),
+            Map.entry("itar_dead_letters_total", "Records sent to the dead-letter topic, by reason code."),
+            Map.entry("itar_seals_total", "Archives sealed, by trigger (segment, end, idle-stream-time, idle-wall-clock)."),
+            Map.entry("itar_record_bytes_total", "Bytes of accepted record values."),
+            Map.entry("itar_duplicates_total", "Exact repeats of stored records (producer retries), ignored."),
+            Map.entry("itar_archive_bytes_total", "Bytes of sealed archives written."),
+            Map.entry("itar_open_recordings", "Recordings open (not yet sealed) in this instance."),
+            Map.entry("itar_seal_duration_seconds", "Time to write one archive, in seconds."),
+            Map.entry("itar_seal_duration_seconds_max", "Longest time to write one archive, in seconds."));
 
     /** One family: type, help and its samples (sample line without the value → value text). */
     private record Family(String type, String help, SortedMap<String, String> samples) {

@@ -35,7 +35,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <ul>
  * <li>{@code GET /health}: 200 and {@code {"state": "RUNNING", ...}} while Kafka Streams is RUNNING or
- *     REBALANCING; 503 with the same body otherwise (starting, stopped, failed). For liveness/readiness probes.</li>
+ *     REBALANCING; 503 with the same body otherwise (starting, stopped, failed). For liveness/readiness probes.
+ *     {@code pending_seals} names each segment ({@code <recording>/<segment>}) whose seal failed for a storage
+ *     reason and waits for its retry, with the reason.</li>
  * <li>{@code GET /recordings}: the open recordings of this instance from the {@code recording-state} store
  *     (interactive query): frames per sensor, chunk bytes, records by type, first/last record timestamp and
  *     {@code idle_ms} (wall clock now minus the last record timestamp). 503 while the store is not queryable.</li>
@@ -156,6 +158,9 @@ public final class StatusServer implements AutoCloseable {
         n.put("healthy", up);
         n.put("application_id", app.config().applicationId());
         n.put("open_recordings", app.metrics().openRecordings());
+        // seals that failed for a storage reason and wait for their retry: the instance is up, these are not
+        ObjectNode pending = n.putObject("pending_seals");
+        app.metrics().pendingSeals().forEach(pending::put);
         if (app.failure() != null) {
             n.put("failure", app.failure().toString());
         }

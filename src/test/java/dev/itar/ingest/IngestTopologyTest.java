@@ -80,7 +80,7 @@ class IngestTopologyTest {
                 IngestConfig.RECORDING_IDLE_CHECK_INTERVAL_MS, "1000"));
         metrics = new IngestMetrics();
         Properties props = config.streamsProperties();
-        TopologyTestDriver d = new TopologyTestDriver(IngestTopology.build(config, metrics), props,
+        TopologyTestDriver d = new TopologyTestDriver(IngestTopology.build(config, metrics, new DirectExecutor()), props,
                 Instant.ofEpochMilli(TS));
         frames = d.createInputTopic(config.framesTopic(), new ByteArraySerializer(), new ByteArraySerializer());
         deadLetters = d.createOutputTopic(config.deadLetterTopic(), new ByteArrayDeserializer(),
@@ -93,6 +93,12 @@ class IngestTopologyTest {
 
     private void pipe(TestRecordings recording) {
         recording.records().forEach(this::pipe);
+        settle();
+    }
+
+    /** Lets the processor pick up seals that finished (it does so on its next record or seal poll). */
+    private void settle() {
+        driver.advanceWallClockTime(RecordingProcessor.SEAL_POLL);
     }
 
     private void pipe(TestRecordings.Rec rec) {
@@ -113,6 +119,7 @@ class IngestTopologyTest {
     }
 
     private JsonNode onlySealedEvent() throws IOException {
+        settle();
         List<TestRecord<String, String>> events = sealed.readRecordsToList();
         assertThat(events).hasSize(1);
         return json.readTree(events.get(0).value());
@@ -224,12 +231,16 @@ class IngestTopologyTest {
         TestRecordings rec = fullRecording("drive-3");
         List<TestRecordings.Rec> all = rec.records();
         all.subList(0, all.size() - 1).forEach(this::pipe);
-        assertThat(keysOf(RecordingStore.CHUNKS, "drive-3")).isNotEmpty();
         assertThat(keysOf(RecordingStore.STATE, "drive-3")).hasSizeGreaterThan(10);
+        Path segmentFiles = tmp.resolve("state").resolve(config.applicationId()).resolve("0_0")
+                .resolve(UnsealedArchiveStoreSupplier.NAME);
+        assertThat(segmentFiles.resolve("drive-3.0.itar")).exists();
 
         pipe(rec.last());
-        assertThat(keysOf(RecordingStore.CHUNKS, "drive-3")).isEmpty();
+        settle();
         assertThat(keysOf(RecordingStore.STATE, "drive-3")).isEmpty();
+        assertThat(segmentFiles.resolve("drive-3.0.itar")).doesNotExist(); // renamed into the archive directory
+        assertThat(segmentFiles.resolve("drive-3.0.items")).doesNotExist();
         assertThat(keysOf(RecordingStore.SEALED, "drive-3")).containsExactly("drive-3");
     }
 
@@ -499,6 +510,7 @@ class IngestTopologyTest {
         }
         assertThat(sealed.isEmpty()).isTrue();
         driver.advanceWallClockTime(Duration.ofMillis(IDLE_MS + 1000));
+        settle();
         List<TestRecord<String, String>> events = sealed.readRecordsToList();
         assertThat(events).extracting(TestRecord::key).containsExactly("busy-a", "busy-b");
     }

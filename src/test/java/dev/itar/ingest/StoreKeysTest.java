@@ -1,20 +1,11 @@
 package dev.itar.ingest;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import dev.itar.frames.CameraFrame;
-import dev.itar.frames.TypedArray;
-import dev.itar.ingest.StateRecords.FrameRecord;
-import dev.itar.ingest.StateRecords.RecordingHeader;
-import dev.itar.ncore.EncodedFrame;
-import dev.itar.ncore.FrameEncoder;
-
 import org.apache.kafka.common.utils.Bytes;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.TreeMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -22,49 +13,56 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class StoreKeysTest {
 
     @Test
-    void frameKeysSortByComponentSensorThenNumericT1() {
+    void frameKeysSortBySegmentComponentSensorThenNumericT1() {
         List<Bytes> keys = new ArrayList<>(List.of(
-                StoreKeys.frame("r", "lidars", "top", 5),
-                StoreKeys.frame("r", "cameras", "cam0-b", 1),
-                StoreKeys.frame("r", "cameras", "cam0", 1000),
-                StoreKeys.frame("r", "cameras", "cam0", 999),
-                StoreKeys.frame("r", "cameras", "cam0", Long.MAX_VALUE)));
+                StoreKeys.frame("r", 1, "cameras", "cam0", 1),
+                StoreKeys.frame("r", 0, "lidars", "top", 5),
+                StoreKeys.frame("r", 0, "cameras", "cam0-b", 1),
+                StoreKeys.frame("r", 0, "cameras", "cam0", 1000),
+                StoreKeys.frame("r", 0, "cameras", "cam0", 999),
+                StoreKeys.frame("r", 0, "cameras", "cam0", Long.MAX_VALUE)));
         Collections.sort(keys); // Bytes order = RocksDB's unsigned lexicographic order
         assertThat(keys).containsExactly(
-                StoreKeys.frame("r", "cameras", "cam0", 999),
-                StoreKeys.frame("r", "cameras", "cam0", 1000),
-                StoreKeys.frame("r", "cameras", "cam0", Long.MAX_VALUE),
-                StoreKeys.frame("r", "cameras", "cam0-b", 1),
-                StoreKeys.frame("r", "lidars", "top", 5));
+                StoreKeys.frame("r", 0, "cameras", "cam0", 999),
+                StoreKeys.frame("r", 0, "cameras", "cam0", 1000),
+                StoreKeys.frame("r", 0, "cameras", "cam0", Long.MAX_VALUE),
+                StoreKeys.frame("r", 0, "cameras", "cam0-b", 1),
+                StoreKeys.frame("r", 0, "lidars", "top", 5),
+                StoreKeys.frame("r", 1, "cameras", "cam0", 1));
+        assertThat(StoreKeys.frameSensor(keys.get(3))).containsExactly("cameras", "cam0-b");
     }
 
     @Test
-    void chunkKeysSortAsTheirZarrKeysAndRoundTrip() {
-        List<String> zarr = new ArrayList<>(List.of("cameras/c/frames/1000/image/c", "cameras/c/frames/999/image/c",
-                "cameras/c/frames/1000/generic_data/x/c/0", "cameras/c-2/frames/1/image/c"));
-        List<Bytes> keys = new ArrayList<>(zarr.stream().map(z -> StoreKeys.chunk("rec", z)).toList());
-        Collections.sort(keys);
-        Collections.sort(zarr);
-        assertThat(keys.stream().map(StoreKeys::zarrKey).toList()).isEqualTo(zarr);
-        assertThat(keys.stream().map(StoreKeys::recordingId).distinct().toList()).containsExactly("rec");
+    void aSegmentsRangeHoldsOnlyItsOwnFingerprints() {
+        StoreKeys.Range seg1 = StoreKeys.segmentRange("a", StoreKeys.FRAME, 1);
+        assertThat(inside(StoreKeys.frame("a", 1, "cameras", "z", 1), seg1)).isTrue();
+        assertThat(inside(StoreKeys.frame("a", 0, "cameras", "z", 1), seg1)).isFalse();
+        assertThat(inside(StoreKeys.frame("a", 10, "cameras", "z", 1), seg1)).isFalse();
+        assertThat(inside(StoreKeys.pose("a", 1, "rig", "world", 1), seg1)).isFalse();
+        assertThat(inside(StoreKeys.pose("a", 1, "rig", "world", 1), StoreKeys.segmentRange("a", StoreKeys.POSE, 1)))
+                .isTrue();
     }
 
     @Test
     void aRecordingsRangeHoldsOnlyItsOwnKeys() {
         StoreKeys.Range a = StoreKeys.recordingRange("a");
-        for (Bytes inside : List.of(StoreKeys.header("a"), StoreKeys.chunk("a", "x/c"),
-                StoreKeys.frame("a", "cameras", "z", 1), StoreKeys.intrinsics("a", "lidar", "top"))) {
-            assertThat(inside.compareTo(a.from()) >= 0 && inside.compareTo(a.to()) <= 0).as(inside.toString()).isTrue();
+        for (Bytes k : List.of(StoreKeys.header("a"), StoreKeys.frame("a", 0, "cameras", "z", 1),
+                StoreKeys.pose("a", 3, "rig", "world", 9), StoreKeys.intrinsics("a", "lidar", "top"))) {
+            assertThat(inside(k, a)).as(k.toString()).isTrue();
         }
-        for (Bytes outside : List.of(StoreKeys.header("a.b"), StoreKeys.chunk("a-b", "x"), StoreKeys.header("ab"),
-                StoreKeys.header("A"), StoreKeys.STREAM_TIME)) {
-            assertThat(outside.compareTo(a.from()) >= 0 && outside.compareTo(a.to()) <= 0).as(outside.toString())
-                    .isFalse();
+        for (Bytes k : List.of(StoreKeys.header("a.b"), StoreKeys.frame("a-b", 0, "cameras", "x", 1),
+                StoreKeys.header("ab"), StoreKeys.header("A"), StoreKeys.STREAM_TIME)) {
+            assertThat(inside(k, a)).as(k.toString()).isFalse();
         }
         assertThat(StoreKeys.isHeader(StoreKeys.header("a"))).isTrue();
-        assertThat(StoreKeys.isHeader(StoreKeys.frame("a", "cameras", "z", 1))).isFalse();
-        assertThat(StoreKeys.afterRecording("a").compareTo(StoreKeys.chunk("a", "zzz"))).isPositive();
+        assertThat(StoreKeys.isHeader(StoreKeys.frame("a", 0, "cameras", "z", 1))).isFalse();
+        assertThat(StoreKeys.recordingId(StoreKeys.frame("a.b", 0, "cameras", "z", 1))).isEqualTo("a.b");
+        assertThat(StoreKeys.afterRecording("a").compareTo(StoreKeys.intrinsics("a", "lidar", "zzz"))).isPositive();
         assertThat(StoreKeys.afterRecording("a").compareTo(StoreKeys.header("a.b"))).isNegative();
+    }
+
+    private static boolean inside(Bytes key, StoreKeys.Range r) {
+        return key.compareTo(r.from()) >= 0 && key.compareTo(r.to()) <= 0;
     }
 
     @Test
@@ -74,23 +72,14 @@ class StoreKeysTest {
     }
 
     @Test
-    void stateRecordsRoundTripThroughCborToEqualValuesAndBytes() {
-        EncodedFrame f = new FrameEncoder().encode(new CameraFrame("cam0", 1, 2, "jpeg", new byte[] {1, 2, 3},
-                JsonNodeFactory.instance.objectNode().put("a", 1).put("b", 2.5),
-                new TreeMap<>(java.util.Map.of("d", new TypedArray("float32", new long[] {2}, new byte[8])))));
-        FrameRecord r = new FrameRecord("ab", f.entry());
-        byte[] bytes = StateRecords.encode(r);
-        FrameRecord back = StateRecords.decode(bytes, FrameRecord.class);
-        assertThat(back).isEqualTo(r);
-        assertThat(StateRecords.encode(back)).isEqualTo(bytes);
-
-        RecordingHeader h = RecordingHeader.opened(5).seen(3).accepted("camera").accepted("camera").duplicate()
-                .started("seq", JsonNodeFactory.instance.objectNode().put("k", "v"), "sha").ended(9L);
-        RecordingHeader hb = StateRecords.decode(StateRecords.encode(h), RecordingHeader.class);
-        assertThat(hb).isEqualTo(h);
-        assertThat(hb.firstTimestamp()).isEqualTo(3);
-        assertThat(hb.lastTimestamp()).isEqualTo(5);
-        assertThat(hb.records()).containsEntry("camera", 2L);
-        assertThat(hb.sequenceHeader("rec").endT()).hasValue(9);
+    void segmentKeysOfTheArchiveStoreRoundTrip() {
+        SegmentKey k = new SegmentKey("drive.1", 70_000);
+        byte[] frame = k.key(SegmentKey.FRAME, "cameras/cam0/12");
+        assertThat(SegmentKey.of(frame)).isEqualTo(k);
+        assertThat(SegmentKey.kind(frame)).isEqualTo(SegmentKey.FRAME);
+        byte[] seal = k.key(SegmentKey.SEAL, "");
+        assertThat(SegmentKey.of(seal)).isEqualTo(k);
+        assertThat(SegmentKey.kind(seal)).isEqualTo(SegmentKey.SEAL);
+        assertThatThrownBy(() -> SegmentKey.of(new byte[] {'x', 0, 1})).isInstanceOf(StateFormatException.class);
     }
 }

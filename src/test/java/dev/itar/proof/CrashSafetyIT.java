@@ -41,9 +41,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The ingestor runs as a child process ({@code Main run --config FILE}) and is killed with SIGKILL at seeded
- * pseudo-random moments: while it ingests (after a chosen number of chunk writes seen on its changelog) and while
- * it seals (the moment the archive's temp file appears). Each time it is started again with the same application
- * id and state directory. The archive it finally seals must be byte-identical to an uninterrupted run's (fresh
+ * pseudo-random moments: while it ingests (after a chosen number of frame and pose writes seen on the changelog of
+ * its archives under construction) and while it seals (the moment the seal's marker appears beside the finished
+ * archive in the state directory, or the moment the archive appears in the archive directory, before its sealed
+ * event is committed). Each time it is started again with the same application id and state directory. The archive it finally seals must be byte-identical to an uninterrupted run's (fresh
  * application id over the same topic) and hold every frame exactly once.
  *
  * <p>{@code -Dcrash.kills=N} (default 2: one while ingesting, one while sealing; with more, the first half are
@@ -77,12 +78,12 @@ class CrashSafetyIT {
 
         List<String> moments = new ArrayList<>();
         try (KafkaProducer<byte[], byte[]> producer = ProofKit.producer(bootstrap);
-             KafkaConsumer<byte[], byte[]> changelog = uncommitted(bootstrap, "crash-app-recording-chunks-changelog");
+             KafkaConsumer<byte[], byte[]> changelog = uncommitted(bootstrap, "crash-app-unsealed-archives-changelog");
              KafkaConsumer<byte[], byte[]> sealed = ProofKit.consumer(bootstrap, config.sealedTopic(), true)) {
             ProofKit.sendAll(producer, config.framesTopic(), body);
             ChildIngestor child = ChildIngestor.start(settings, tmp.resolve("ingest.properties"));
             try {
-                // kills while ingesting: after a seeded number of further chunk writes reach the changelog
+                // kills while ingesting: after a seeded number of further frame and pose writes reach the changelog
                 int ingestKills = (kills + 1) / 2;
                 long seen = 0;
                 long threshold = 0;
@@ -92,18 +93,20 @@ class CrashSafetyIT {
                     while (seen < threshold && System.nanoTime() < deadline && child.isAlive()) {
                         seen += changelog.poll(Duration.ofMillis(100)).count();
                     }
-                    assertThat(seen).as("chunk writes seen before ingest kill %d; child output:\n%s", k + 1,
+                    assertThat(seen).as("item writes seen before ingest kill %d; child output:\n%s", k + 1,
                             child.output()).isGreaterThanOrEqualTo(threshold);
                     child.kill();
-                    moments.add("ingest: after " + seen + " chunk changelog records");
+                    moments.add("ingest: after " + seen + " changelog records");
                     child = ChildIngestor.start(settings, tmp.resolve("ingest.properties"));
                 }
 
-                // kills while sealing: the end record makes the child seal; kill when the archive's temp file appears
+                // kills while sealing: the end record makes the child seal; kill when its marker or archive appears
                 ProofKit.sendAll(producer, config.framesTopic(), end);
                 List<ConsumerRecord<byte[], byte[]>> events = new ArrayList<>();
                 for (int k = ingestKills; k < kills && events.isEmpty(); k++) {
-                    String moment = killWhileSealing(child, archives, id, sealed, events);
+                    boolean atPublish = random.nextBoolean();
+                    String moment = killWhileSealing(child, atPublish ? archives : segmentFiles(tmp.resolve("state")),
+                            atPublish ? id + ".ncore4.zarr.itar" : id + ".0.sealed", sealed, events);
                     moments.add(moment);
                     if (moment.startsWith("seal")) {
                         child = ChildIngestor.start(settings, tmp.resolve("ingest.properties"));
@@ -123,7 +126,7 @@ class CrashSafetyIT {
         Path archive = archives.resolve(id + ".ncore4.zarr.itar");
         assertThat(archive).exists();
         System.out.println("CrashSafetyIT kills: " + moments + "; archive dir: " + ProofKit.listing(archives));
-        // a seal interrupted by a kill leaves its temp file; the next seal of the recording deletes it first
+        // a seal interrupted by a kill leaves no temp file in the archive directory
         assertThat(ProofKit.listing(archives)).as("temp files left in the archive dir after kills %s", moments)
                 .noneMatch(name -> name.endsWith(".partial"));
 
@@ -146,27 +149,25 @@ class CrashSafetyIT {
     }
 
     /**
-     * Waits for the archive's temp file and kills the child the moment it appears. Returns what happened: "seal:
-     * ..." after a kill, "sealed before a kill" if the committed sealed event came first (then added to events).
+     * Waits for {@code name} to appear in {@code dir} and kills the child the moment it does. Returns what happened:
+     * "seal: ..." after a kill, "sealed before a kill" if the committed sealed event came first (then added to
+     * events).
      */
-    private static String killWhileSealing(ChildIngestor child, Path archives, String id,
+    private static String killWhileSealing(ChildIngestor child, Path dir, String name,
                                            KafkaConsumer<byte[], byte[]> sealed,
                                            List<ConsumerRecord<byte[], byte[]>> events) throws Exception {
-        String tempPrefix = "." + id + ".ncore4.zarr.itar.";
+        Files.createDirectories(dir);
         try (WatchService watch = FileSystems.getDefault().newWatchService()) {
-            archives.register(watch, StandardWatchEventKinds.ENTRY_CREATE);
+            dir.register(watch, StandardWatchEventKinds.ENTRY_CREATE);
             long deadline = System.nanoTime() + ProofKit.WAIT.toNanos();
             while (System.nanoTime() < deadline && child.isAlive()) {
-                WatchKey key = watch.poll(50, TimeUnit.MILLISECONDS);
+                if (Files.exists(dir.resolve(name))) {
+                    child.kill();
+                    return "seal: " + dir.relativize(dir.resolve(name)) + " appeared in " + dir.getFileName();
+                }
+                WatchKey key = watch.poll(20, TimeUnit.MILLISECONDS);
                 if (key != null) {
-                    for (WatchEvent<?> e : key.pollEvents()) {
-                        if (e.context() instanceof Path p && p.toString().startsWith(tempPrefix)) {
-                            boolean finalExisted = Files.exists(archives.resolve(id + ".ncore4.zarr.itar"));
-                            child.kill();
-                            return "seal: temp file " + p + " appeared" + (finalExisted
-                                    ? " (an archive from an earlier seal was already there)" : "");
-                        }
-                    }
+                    key.pollEvents();
                     key.reset();
                 }
                 sealed.poll(Duration.ZERO).forEach(events::add);
@@ -176,6 +177,11 @@ class CrashSafetyIT {
             }
         }
         throw new AssertionError("no seal started within " + ProofKit.WAIT + "; child output:\n" + child.output());
+    }
+
+    /** Where the child keeps the archives under construction of its only task. */
+    private static Path segmentFiles(Path stateDir) {
+        return stateDir.resolve("crash-app").resolve("0_0").resolve("unsealed-archives");
     }
 
     /** read_uncommitted from the beginning, never creating the topic (Streams must create its changelog). */

@@ -1,0 +1,175 @@
+package dev.itar.ingest;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.itar.frames.IntrinsicsFrame;
+import dev.itar.frames.PoseFrame;
+import dev.itar.frames.StaticPoseFrame;
+import dev.itar.ingest.StateCodec.Reader;
+import dev.itar.ingest.StateCodec.RecordType;
+import dev.itar.ingest.StateCodec.Writer;
+import dev.itar.ncore.Chunk;
+import dev.itar.ncore.FrameEntry;
+import dev.itar.ncore.FrameNode;
+import dev.itar.ncore.SequenceHeader;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+
+/**
+ * The values of the unsealed-archive store and its changelog: what one segment of a recording receives. A frame
+ * item carries the frame's entry and its encoded chunks (the chunk bytes are read in place from the value when
+ * they are appended to the archive); a pose item one dynamic pose sample; a seal request everything the seal
+ * needs beyond the segment's own items. Format: {@link StateCodec}.
+ */
+final class SegmentItems {
+    private SegmentItems() {
+    }
+
+    /** A frame's entry and chunks, as one changelog value. */
+    static byte[] frame(FrameEntry entry, List<Chunk> chunks) {
+        Writer w = StateCodec.writer(RecordType.FRAME_ITEM);
+        writeEntry(w, entry);
+        w.i32(chunks.size());
+        for (Chunk c : chunks) {
+            w.str(c.key()).bytes(c.bytes());
+        }
+        return w.toBytes();
+    }
+
+    /** A frame item read back: its entry, and where each chunk's bytes lie in the value. */
+    record FrameItem(FrameEntry entry, List<ChunkSpan> chunks) {
+    }
+
+    /** A chunk's key and its bytes as a span of the item value. */
+    record ChunkSpan(String key, int offset, int length) {
+    }
+
+    static FrameItem readFrame(byte[] value, String what) {
+        Reader r = StateCodec.reader(value, RecordType.FRAME_ITEM, what);
+        FrameEntry entry = readEntry(r);
+        int n = r.i32();
+        List<ChunkSpan> chunks = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            String key = r.str();
+            int length = r.i32();
+            chunks.add(new ChunkSpan(key, r.position(), length));
+            r.skip(length);
+        }
+        r.end();
+        return new FrameItem(entry, chunks);
+    }
+
+    /** A frame's entry alone, as kept in a segment's item log for sealing. */
+    static byte[] frameEntry(FrameEntry entry) {
+        Writer w = StateCodec.writer(RecordType.FRAME_ENTRY);
+        writeEntry(w, entry);
+        return w.toBytes();
+    }
+
+    static FrameEntry readFrameEntry(byte[] value, String what) {
+        Reader r = StateCodec.reader(value, RecordType.FRAME_ENTRY, what);
+        FrameEntry e = readEntry(r);
+        r.end();
+        return e;
+    }
+
+    private static void writeEntry(Writer w, FrameEntry e) {
+        w.str(e.component()).str(e.sensor()).i64(e.t0()).i64(e.t1()).i32(e.chunkCount()).i64(e.chunkBytes());
+        w.i32(e.nodes().size());
+        for (FrameNode n : e.nodes()) {
+            w.str(n.path()).json(n.attributes()).optStr(n.dtype()).longs(n.shape()).longs(n.chunkShape())
+                    .bool(n.compressed());
+        }
+    }
+
+    private static FrameEntry readEntry(Reader r) {
+        String component = r.str();
+        String sensor = r.str();
+        long t0 = r.i64();
+        long t1 = r.i64();
+        int chunkCount = r.i32();
+        long chunkBytes = r.i64();
+        int n = r.i32();
+        List<FrameNode> nodes = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            nodes.add(new FrameNode(r.str(), r.jsonObject(), r.optStr(), r.longs(), r.longs(), r.bool()));
+        }
+        return new FrameEntry(component, sensor, t0, t1, nodes, chunkCount, chunkBytes);
+    }
+
+    static byte[] pose(PoseFrame p) {
+        return StateCodec.writer(RecordType.POSE_ITEM).str(p.source()).str(p.target()).i64(p.t())
+                .doubles(p.matrix()).toBytes();
+    }
+
+    static PoseFrame readPose(byte[] value, String what) {
+        Reader r = StateCodec.reader(value, RecordType.POSE_ITEM, what);
+        PoseFrame p = new PoseFrame(r.str(), r.str(), r.i64(), r.doubles());
+        r.end();
+        return p;
+    }
+
+    /**
+     * What sealing a segment needs besides its items, fixed when the seal is requested (so a replay seals the
+     * same bytes).
+     *
+     * @param archiveName    file name of the archive, e.g. {@code <id>-00002.ncore4.zarr.itar}
+     * @param sequenceMeta   file name of the sequence meta JSON beside it
+     * @param header         the segment's sequence id, generic meta data and end time
+     * @param trigger        why it is sealed ({@link SealedEvent}'s trigger names)
+     * @param segmentStart   start of the segment's sensor-time window (inclusive), microseconds
+     * @param segmentStop    end of the window (exclusive); {@link Long#MAX_VALUE} when unbounded
+     * @param eventTimestamp timestamp of the sealed event
+     */
+    record SealRequest(String recordingId, int segment, String archiveName, String sequenceMeta,
+                       SequenceHeader header, List<StaticPoseFrame> staticPoses, List<IntrinsicsFrame> intrinsics,
+                       String trigger, long segmentStart, long segmentStop, long eventTimestamp) {
+        SealRequest {
+            staticPoses = List.copyOf(staticPoses);
+            intrinsics = List.copyOf(intrinsics);
+        }
+    }
+
+    static byte[] sealRequest(SealRequest s) {
+        Writer w = StateCodec.writer(RecordType.SEAL_REQUEST);
+        w.str(s.recordingId()).i32(s.segment()).str(s.archiveName()).str(s.sequenceMeta());
+        w.str(s.header().sequenceId()).json(s.header().genericMetaData())
+                .optI64(s.header().endT().isPresent() ? s.header().endT().getAsLong() : null);
+        w.i32(s.staticPoses().size());
+        for (StaticPoseFrame p : s.staticPoses()) {
+            w.str(p.source()).str(p.target()).doubles(p.matrix()).str(p.dtype());
+        }
+        w.i32(s.intrinsics().size());
+        for (IntrinsicsFrame i : s.intrinsics()) {
+            w.str(i.sensor()).str(i.kind()).json(i.model());
+        }
+        w.str(s.trigger()).i64(s.segmentStart()).i64(s.segmentStop()).i64(s.eventTimestamp());
+        return w.toBytes();
+    }
+
+    static SealRequest readSealRequest(byte[] value, String what) {
+        Reader r = StateCodec.reader(value, RecordType.SEAL_REQUEST, what);
+        String id = r.str();
+        int segment = r.i32();
+        String archiveName = r.str();
+        String sequenceMeta = r.str();
+        String sequenceId = r.str();
+        ObjectNode meta = r.jsonObject();
+        Long endT = r.optI64();
+        int ns = r.i32();
+        List<StaticPoseFrame> statics = new ArrayList<>(ns);
+        for (int i = 0; i < ns; i++) {
+            statics.add(new StaticPoseFrame(r.str(), r.str(), r.doubles(), r.str()));
+        }
+        int ni = r.i32();
+        List<IntrinsicsFrame> intrinsics = new ArrayList<>(ni);
+        for (int i = 0; i < ni; i++) {
+            intrinsics.add(new IntrinsicsFrame(r.str(), r.str(), r.jsonObject()));
+        }
+        SealRequest s = new SealRequest(id, segment, archiveName, sequenceMeta,
+                new SequenceHeader(sequenceId, meta, endT == null ? OptionalLong.empty() : OptionalLong.of(endT)),
+                statics, intrinsics, r.str(), r.i64(), r.i64(), r.i64());
+        r.end();
+        return s;
+    }
+}

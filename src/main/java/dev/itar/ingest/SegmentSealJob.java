@@ -1,0 +1,191 @@
+package dev.itar.ingest;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.itar.archive.FileDigests;
+import dev.itar.archive.IndexedTarWriter;
+import dev.itar.archive.RootDialect;
+import dev.itar.frames.IntrinsicsFrame;
+import dev.itar.frames.PoseFrame;
+import dev.itar.frames.StaticPoseFrame;
+import dev.itar.ncore.FrameEntry;
+import dev.itar.ncore.SealedSequence;
+import dev.itar.ncore.SequenceContent;
+import dev.itar.ncore.SequenceHeader;
+import dev.itar.ncore.SequenceSealer;
+import dev.itar.zarr.ZarrArchiveWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+
+/**
+ * Seals one segment off the stream thread: resumes its archive at the committed body (the encoded chunks are
+ * already in it), declares every node from the segment's item log and the seal request through
+ * {@link SequenceSealer}, finishes the archive in place, takes its digests (most of the body was digested in the
+ * background as it was committed), records a {@link SealedMarker}, publishes the archive and its sequence meta
+ * file. Work and memory grow with the segment's node count, not its bytes.
+ *
+ * <p>Safe to run again after any failure or crash: before the marker, the archive is resumed at the committed
+ * body and rebuilt with the same bytes; after it, only the publishing is completed.
+ */
+final class SegmentSealJob implements Callable<SealOutcome> {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SegmentSealJob.class);
+
+    private final UnsealedSegment segment;
+    private final SegmentItems.SealRequest request;
+    private final ArchiveDirectory archives;
+    private final RootDialect dialect;
+    /** Temp files of this segment's archive older than this (epoch ms) were left by a crashed earlier owner. */
+    private final long staleBefore;
+
+    SegmentSealJob(UnsealedSegment segment, ArchiveDirectory archives, RootDialect dialect, long staleBefore) {
+        this.segment = segment;
+        this.request = segment.sealRequest();
+        this.archives = archives;
+        this.dialect = dialect;
+        this.staleBefore = staleBefore;
+    }
+
+    @Override
+    public SealOutcome call() {
+        long started = System.nanoTime();
+        try {
+            SealedMarker marker = segment.isPublished() ? SealedMarker.read(segment.marker()) : seal();
+            publish(marker);
+            return new SealOutcome(segment.key(), request, marker, null, System.nanoTime() - started);
+        } catch (IOException | RuntimeException e) {
+            segment.resetDigester(); // a failed attempt may have read past the committed body
+            return new SealOutcome(segment.key(), request, null, e, System.nanoTime() - started);
+        }
+    }
+
+    private SealedMarker seal() throws IOException {
+        IndexedTarWriter archive = IndexedTarWriter.resume(segment.body(), segment.committedBody());
+        ZarrArchiveWriter zarr;
+        try {
+            zarr = new ZarrArchiveWriter(archive, dialect);
+        } catch (IOException | RuntimeException e) {
+            archive.abort();
+            throw e;
+        }
+        SealedSequence sealed = new SequenceSealer().seal(zarr, new Content());
+        FileDigests digests = segment.digester().finish(segment.body(), sealed.bytes());
+        SealedMarker marker = new SealedMarker(request.archiveName(), request.sequenceMeta(), sealed.bytes(),
+                digests.sha256(), digests.md5(), sealed.intervalStart(), sealed.intervalStop(),
+                sealed.framesPerSensor(), sealed.sequenceMetaJson(request.archiveName(), digests.md5()));
+        marker.write(segment.marker());
+        return marker;
+    }
+
+    /** Moves the finished archive into the archive directory (unless an earlier attempt did) and writes its meta. */
+    private void publish(SealedMarker marker) throws IOException {
+        deleteStaleTempFiles(marker);
+        if (java.nio.file.Files.exists(segment.body())) {
+            archives.publish(segment.body(), marker.archiveName());
+        } else if (!archives.holds(marker.archiveName(), marker.bytes())) {
+            throw new IOException("the sealed archive of " + segment + " is neither in " + segment.body() + " nor, with "
+                    + marker.bytes() + " bytes, in " + archives.resolve(marker.archiveName()));
+        }
+        archives.write(marker.sequenceMetaName(), marker.sequenceMetaJson());
+    }
+
+    /**
+     * Deletes the temp files an earlier owner of this task left when it crashed while publishing this archive
+     * (only this task publishes it; see {@link StaleTempFiles} for why only files older than this owner's start).
+     */
+    private void deleteStaleTempFiles(SealedMarker marker) {
+        try {
+            List<java.nio.file.Path> deleted = StaleTempFiles.delete(archives.dir(),
+                    List.of(marker.archiveName(), marker.sequenceMetaName()), staleBefore);
+            if (!deleted.isEmpty()) {
+                LOG.info("{}: deleted temp files left by an interrupted seal: {}", segment, deleted);
+            }
+        } catch (IOException e) {
+            // only litter: publishing writes temp files of its own and does not need these gone
+            LOG.warn("{}: cannot delete temp files of an interrupted seal in {}: {}", segment, archives.dir(),
+                    e.toString());
+        }
+    }
+
+    /** The segment's items, read back from its item log, and the seal request's recording-level content. */
+    private final class Content implements SequenceContent {
+        @Override
+        public SequenceHeader header() {
+            return request.header();
+        }
+
+        @Override
+        public Iterator<FrameEntry> frames() {
+            return items(StateCodec.RecordType.FRAME_ENTRY,
+                    v -> SegmentItems.readFrameEntry(v, "frame entry in " + segment.items()));
+        }
+
+        @Override
+        public Iterator<PoseFrame> poses() {
+            return items(StateCodec.RecordType.POSE_ITEM, v -> SegmentItems.readPose(v, "pose in " + segment.items()));
+        }
+
+        @Override
+        public List<StaticPoseFrame> staticPoses() {
+            return request.staticPoses();
+        }
+
+        @Override
+        public List<IntrinsicsFrame> intrinsics() {
+            return request.intrinsics();
+        }
+
+        @Override
+        public SortedMap<String, ObjectNode> componentMeta() {
+            return new TreeMap<>();
+        }
+
+        /** One pass over the item log, keeping the records of one type; the file is closed at the end. */
+        private <T> Iterator<T> items(StateCodec.RecordType type, Function<byte[], T> read) {
+            ItemLog.Records records;
+            try {
+                records = ItemLog.read(segment.items(), segment.committedItemBytes());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return new Iterator<>() {
+                private byte[] next = advance();
+
+                private byte[] advance() {
+                    while (records.hasNext()) {
+                        byte[] r = records.next();
+                        if (r.length > 2 && r[2] == type.code) {
+                            return r;
+                        }
+                    }
+                    try {
+                        records.close();
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                    return null;
+                }
+
+                @Override
+                public boolean hasNext() {
+                    return next != null;
+                }
+
+                @Override
+                public T next() {
+                    if (next == null) {
+                        throw new NoSuchElementException();
+                    }
+                    T t = read.apply(next);
+                    next = advance();
+                    return t;
+                }
+            };
+        }
+    }
+}

@@ -1,0 +1,469 @@
+package dev.itar.ingest;
+
+import dev.itar.archive.RootDialect;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.errors.ProcessorStateException;
+import org.apache.kafka.streams.processor.BatchingStateRestoreCallback;
+import org.apache.kafka.streams.processor.StateStore;
+import org.apache.kafka.streams.processor.StateStoreContext;
+import org.apache.kafka.streams.processor.TaskId;
+import org.apache.kafka.streams.query.Position;
+import org.apache.kafka.streams.query.PositionBound;
+import org.apache.kafka.streams.query.Query;
+import org.apache.kafka.streams.query.QueryConfig;
+import org.apache.kafka.streams.query.QueryResult;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The archives under construction of one task: a Kafka Streams state store whose content is, for each open
+ * segment of each recording, the segment's archive itself — its encoded chunks appended as tar members as frames
+ * arrive — plus the small item log sealing renders node metadata from. Sealing then appends only node metadata,
+ * the index and the header, and publishes the file by rename: no second copy of the data, nothing left to
+ * delete from a key-value store.
+ *
+ * <p>It is a {@link KeyValueStore} only so that Kafka Streams logs every change to its changelog and restores it
+ * elsewhere; its values are {@link SegmentItems} (a frame with its chunks, a pose sample, a seal request), keyed
+ * by {@link SegmentKey}, and a delete of any key of a segment drops the segment. It is not read by key.
+ *
+ * <p>Offsets are its own ({@link #managesOffsets()}): each commit (called after the Kafka transaction commits,
+ * with {@code enable.transactional.statestores}) flushes the files and writes a {@link Manifest} of how far each
+ * segment got; on start the files are cut back to the manifest and the changelog replayed from its offset, so a
+ * crash at any point leaves exactly the committed state. Files that do not match the manifest (lost or damaged
+ * disk) are dropped and the whole store restored from its changelog.
+ */
+final class UnsealedArchiveStore implements KeyValueStore<Bytes, byte[]> {
+    private static final Logger LOG = LoggerFactory.getLogger(UnsealedArchiveStore.class);
+    /** How long closing waits for a running seal to stop (it is interrupted first). */
+    private static final long CLOSE_WAIT_MS = 30_000;
+
+    private final String name;
+    private final ArchiveDirectory archives;
+    private final RootDialect dialect;
+    private final ExecutorService executor;
+    private final Consumer<UnsealedArchiveStore> onInit;
+
+    private Path dir;
+    private TaskId taskId;
+    /** When this instance opened the store (real time, as file modification times are). */
+    private long openedAtMillis;
+    private boolean open;
+    private Long committedOffset;
+    private final java.util.NavigableMap<SegmentKey, UnsealedSegment> segments = new TreeMap<>();
+    /** Segments whose delete arrived since the last commit: their files go once the commit no longer lists them. */
+    private final List<SegmentKey> pendingDrops = new ArrayList<>();
+    private final Map<SegmentKey, Future<?>> running = new ConcurrentHashMap<>();
+    private final Set<SegmentKey> digesting = ConcurrentHashMap.newKeySet();
+    private final Queue<SealOutcome> outcomes = new ConcurrentLinkedQueue<>();
+    private Consumer<List<SegmentKey>> sealsCommitted = keys -> { };
+
+    UnsealedArchiveStore(String name, ArchiveDirectory archives, RootDialect dialect, ExecutorService executor,
+                         Consumer<UnsealedArchiveStore> onInit) {
+        this.name = name;
+        this.archives = archives;
+        this.dialect = dialect;
+        this.executor = executor;
+        this.onInit = onInit;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    TaskId taskId() {
+        return taskId;
+    }
+
+    @Override
+    public void init(StateStoreContext context, StateStore root) {
+        this.taskId = context.taskId();
+        this.dir = context.stateDir().toPath().resolve(name);
+        this.openedAtMillis = System.currentTimeMillis();
+        try {
+            Files.createDirectories(dir);
+            load();
+        } catch (IOException e) {
+            throw new ProcessorStateException("task " + taskId + ": cannot open the unsealed-archive store in " + dir
+                    + ": " + e.getMessage(), e);
+        }
+        context.register(root, (BatchingStateRestoreCallback) this::restoreAll);
+        open = true;
+        onInit.accept(this);
+    }
+
+    /** Reads the manifest and cuts every segment's files back to it; anything inconsistent means a full restore. */
+    private void load() throws IOException {
+        segments.clear();
+        Optional<Manifest> manifest = Manifest.read(dir);
+        if (manifest.isEmpty()) {
+            wipe("no manifest");
+            return;
+        }
+        try {
+            for (Manifest.Entry e : manifest.get().segments()) {
+                segments.put(e.key(), UnsealedSegment.committed(dir, e));
+            }
+        } catch (IOException | StateFormatException e) {
+            LOG.warn("task {}: unsealed-archive store does not match its manifest ({}); restoring it from its changelog",
+                    taskId, e.getMessage());
+            wipe(e.getMessage());
+            return;
+        }
+        committedOffset = manifest.get().changelogOffset();
+        deleteStrayFiles();
+        LOG.info("task {}: {} unsealed segment(s) at changelog offset {}", taskId, segments.size(), committedOffset);
+    }
+
+    private void wipe(String why) throws IOException {
+        segments.clear();
+        committedOffset = null;
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                Files.deleteIfExists(f);
+            }
+        }
+        LOG.debug("task {}: unsealed-archive store starts empty ({})", taskId, why);
+    }
+
+    /** Files of segments the manifest does not list (created after its commit, or dropped by it). */
+    private void deleteStrayFiles() throws IOException {
+        Set<String> keep = new java.util.HashSet<>();
+        keep.add(Manifest.FILE);
+        for (UnsealedSegment s : segments.values()) {
+            keep.add(s.body().getFileName().toString());
+            keep.add(dev.itar.archive.IndexedTarWriter.memberIndexOf(s.body()).getFileName().toString());
+            keep.add(s.items().getFileName().toString());
+            keep.add(s.marker().getFileName().toString());
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                if (!keep.contains(f.getFileName().toString())) {
+                    Files.deleteIfExists(f);
+                }
+            }
+        }
+    }
+
+    private void restoreAll(Collection<KeyValue<byte[], byte[]>> records) {
+        for (KeyValue<byte[], byte[]> r : records) {
+            apply(r.key, r.value);
+        }
+    }
+
+    @Override
+    public void put(Bytes key, byte[] value) {
+        apply(key.get(), value);
+    }
+
+    @Override
+    public byte[] delete(Bytes key) {
+        apply(key.get(), null);
+        return null; // the store is not read by key: there is no old value to give
+    }
+
+    /** One changelog record, live or restored: the same bytes land in the same files either way. */
+    private void apply(byte[] key, byte[] value) {
+        SegmentKey k = SegmentKey.of(key);
+        if (value == null) {
+            UnsealedSegment s = segments.get(k);
+            if (s != null && !pendingDrops.contains(k)) {
+                pendingDrops.add(k);
+            }
+            return;
+        }
+        UnsealedSegment s = segments.computeIfAbsent(k, x -> UnsealedSegment.create(dir, x));
+        String what = "changelog record of " + s;
+        try {
+            switch (SegmentKey.kind(key)) {
+                case SegmentKey.FRAME -> s.appendFrame(SegmentItems.readFrame(value, what), value);
+                case SegmentKey.POSE -> s.appendPose(value);
+                case SegmentKey.SEAL -> s.requestSeal(value);
+                default -> throw new StateFormatException(what + ": unknown key kind " + SegmentKey.kind(key));
+            }
+        } catch (IOException e) {
+            throw new ProcessorStateException("task " + taskId + ": cannot write " + s + " in " + dir + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** The segments of {@code recordingId} still in the store, by segment number. */
+    List<UnsealedSegment> segmentsOf(String recordingId) {
+        return segments.subMap(new SegmentKey(recordingId, 0), true, new SegmentKey(recordingId, Integer.MAX_VALUE), true)
+                .values().stream().filter(s -> !pendingDrops.contains(s.key())).toList();
+    }
+
+    Optional<UnsealedSegment> segment(SegmentKey key) {
+        return Optional.ofNullable(segments.get(key)).filter(s -> !pendingDrops.contains(key));
+    }
+
+    /** Every segment in the store (not yet dropped), for status and restart. */
+    List<UnsealedSegment> segments() {
+        return segments.values().stream().filter(s -> !pendingDrops.contains(s.key())).toList();
+    }
+
+    /** Told, on the stream thread right after a commit, which segments' seal requests that commit made durable. */
+    void onSealsCommitted(Consumer<List<SegmentKey>> listener) {
+        this.sealsCommitted = listener;
+    }
+
+    @Override
+    public void commit(Map<TopicPartition, Long> changelogOffsets) {
+        if (!open) {
+            return;
+        }
+        List<SegmentKey> newlyCommittedSeals = new ArrayList<>();
+        try {
+            List<Manifest.Entry> entries = new ArrayList<>();
+            for (UnsealedSegment s : segments.values()) {
+                if (pendingDrops.contains(s.key())) {
+                    continue;
+                }
+                s.flush();
+                entries.add(s.manifestEntry());
+            }
+            Long offset = changelogOffsets.isEmpty() ? null : changelogOffsets.values().iterator().next();
+            new Manifest(offset, entries).write(dir);
+            committedOffset = offset;
+            for (SegmentKey k : pendingDrops) {
+                UnsealedSegment s = segments.remove(k);
+                if (s != null) {
+                    s.delete();
+                }
+            }
+            pendingDrops.clear();
+            for (UnsealedSegment s : segments.values()) {
+                boolean wasCommitted = s.sealCommitted();
+                s.committed();
+                if (!wasCommitted && s.sealCommitted()) {
+                    newlyCommittedSeals.add(s.key());
+                } else if (s.sealRequest() == null) {
+                    digestCommitted(s);
+                }
+            }
+        } catch (IOException e) {
+            throw new ProcessorStateException("task " + taskId + ": cannot commit the unsealed-archive store in "
+                    + dir + ": " + e.getMessage(), e);
+        }
+        if (!newlyCommittedSeals.isEmpty()) {
+            sealsCommitted.accept(newlyCommittedSeals);
+        }
+    }
+
+    /** Digests the newly committed part of an open segment's body in the background. */
+    private void digestCommitted(UnsealedSegment s) {
+        long upTo = s.committedBodyBytes();
+        if (upTo <= s.digester().position() || !digesting.add(s.key())) {
+            return;
+        }
+        executor.execute(() -> {
+            try {
+                s.digester().advanceTo(s.body(), upTo);
+            } catch (IOException e) {
+                // a dropped segment's file may be gone; sealing digests whatever is left itself
+                LOG.debug("task {}: background digest of {} stopped: {}", taskId, s, e.toString());
+            } finally {
+                digesting.remove(s.key());
+            }
+        });
+    }
+
+    /**
+     * Starts sealing {@code key} in the background, unless it is already running. Only a segment whose seal
+     * request is committed may be sealed. Its outcome appears in {@link #drainOutcomes()}.
+     */
+    void startSeal(SegmentKey key) {
+        UnsealedSegment s = segments.get(key);
+        if (s == null || !s.sealCommitted() || running.containsKey(key)) {
+            return;
+        }
+        SegmentSealJob job = new SegmentSealJob(s, archives, dialect, openedAtMillis);
+        Future<?> f = executor.submit(() -> {
+            try {
+                outcomes.add(job.call());
+            } finally {
+                running.remove(key);
+            }
+        });
+        running.put(key, f);
+        if (f.isDone()) {
+            running.remove(key); // ran at once (a same-thread executor): its finally came before this put
+        }
+    }
+
+    /** Whether a seal of {@code key} is running. */
+    boolean sealing(SegmentKey key) {
+        return running.containsKey(key);
+    }
+
+    /** Seals that ended since the last call, in the order they ended. */
+    List<SealOutcome> drainOutcomes() {
+        List<SealOutcome> out = new ArrayList<>();
+        for (SealOutcome o; (o = outcomes.poll()) != null; ) {
+            out.add(o);
+        }
+        return out;
+    }
+
+    /** The changelog keys of everything a segment holds, for the deletes that drop it (log compaction then frees them). */
+    List<byte[]> keysOf(UnsealedSegment s) {
+        List<byte[]> keys = new ArrayList<>();
+        try (ItemLog.Records records = ItemLog.read(s.items(), s.committedItemBytes())) {
+            while (records.hasNext()) {
+                byte[] r = records.next();
+                if (r[2] == StateCodec.RecordType.FRAME_ENTRY.code) {
+                    var e = SegmentItems.readFrameEntry(r, "frame entry in " + s.items());
+                    keys.add(s.key().key(SegmentKey.FRAME, frameItem(e.component(), e.sensor(), e.t1())));
+                } else {
+                    var p = SegmentItems.readPose(r, "pose in " + s.items());
+                    keys.add(s.key().key(SegmentKey.POSE, poseItem(p.source(), p.target(), p.t())));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        keys.add(s.key().key(SegmentKey.SEAL, ""));
+        return keys;
+    }
+
+    static String frameItem(String component, String sensor, long t1) {
+        return component + "/" + sensor + "/" + t1;
+    }
+
+    static String poseItem(String source, String target, long t) {
+        return source + "/" + target + "/" + t;
+    }
+
+    @Override
+    public Long committedOffset(TopicPartition partition) {
+        return committedOffset;
+    }
+
+    @Override
+    @SuppressWarnings("deprecation")
+    public boolean managesOffsets() {
+        return true;
+    }
+
+    @Override
+    public long approximateNumUncommittedBytes() {
+        long n = 0;
+        for (UnsealedSegment s : segments.values()) {
+            n += s.uncommittedBytes();
+        }
+        return n;
+    }
+
+    @Override
+    public void close() {
+        if (!open) {
+            return;
+        }
+        open = false;
+        running.forEach((k, f) -> f.cancel(true));
+        for (var e : new HashMap<>(running).entrySet()) {
+            try {
+                e.getValue().get(CLOSE_WAIT_MS, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException x) {
+                LOG.warn("task {}: the seal of {} did not stop within {} ms of closing; its next owner seals it again",
+                        taskId, e.getKey(), CLOSE_WAIT_MS);
+            } catch (Exception x) {
+                // cancelled or failed: the next owner seals it again, from the committed state
+            }
+        }
+        running.clear();
+        outcomes.clear();
+        for (UnsealedSegment s : segments.values()) {
+            try {
+                s.releaseHandles();
+            } catch (IOException e) {
+                LOG.warn("task {}: closing {}: {}", taskId, s, e.toString());
+            }
+        }
+        segments.clear();
+        pendingDrops.clear();
+    }
+
+    @Override
+    public boolean persistent() {
+        return true;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return open;
+    }
+
+    @Override
+    public Position getPosition() {
+        return Position.emptyPosition();
+    }
+
+    @Override
+    public <R> QueryResult<R> query(Query<R> query, PositionBound positionBound, QueryConfig config) {
+        return QueryResult.forUnknownQueryType(query, this);
+    }
+
+    @Override
+    public long approximateNumEntries() {
+        return segments.size();
+    }
+
+    @Override
+    public byte[] putIfAbsent(Bytes key, byte[] value) {
+        throw unsupported("putIfAbsent");
+    }
+
+    @Override
+    public void putAll(List<KeyValue<Bytes, byte[]>> entries) {
+        for (KeyValue<Bytes, byte[]> e : entries) {
+            apply(e.key.get(), e.value);
+        }
+    }
+
+    @Override
+    public byte[] get(Bytes key) {
+        throw unsupported("get");
+    }
+
+    @Override
+    public KeyValueIterator<Bytes, byte[]> range(Bytes from, Bytes to) {
+        throw unsupported("range");
+    }
+
+    @Override
+    public KeyValueIterator<Bytes, byte[]> all() {
+        throw unsupported("all");
+    }
+
+    private UnsupportedOperationException unsupported(String op) {
+        return new UnsupportedOperationException("the " + name + " store holds archives under construction and is not "
+                + "read by key (" + op + ")");
+    }
+}

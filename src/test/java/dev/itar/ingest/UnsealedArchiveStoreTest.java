@@ -1,0 +1,164 @@
+package dev.itar.ingest;
+
+import dev.itar.archive.ArchiveVerifier;
+import dev.itar.archive.IndexedTarWriter;
+import dev.itar.archive.RootDialect;
+import dev.itar.ncore.EncodedFrame;
+import dev.itar.ncore.FrameEncoder;
+import dev.itar.ncore.SequenceHeader;
+import dev.itar.ncore.SequenceReader;
+
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.processor.StateStoreContext;
+import org.apache.kafka.streams.processor.TaskId;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Properties;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The archives under construction survive restarts exactly as committed, whatever was written after. */
+class UnsealedArchiveStoreTest {
+    static final long T = 1_600_000_000_000_000L;
+    static final TopicPartition CHANGELOG = new TopicPartition("itar-ingest-unsealed-archives-changelog", 0);
+
+    @TempDir
+    Path tmp;
+
+    private final List<SealOutcome> outcomes = new ArrayList<>();
+
+    private UnsealedArchiveStore open(Path stateDir) {
+        UnsealedArchiveStore store = new UnsealedArchiveStore(UnsealedArchiveStoreSupplier.NAME,
+                new ArchiveDirectory(tmp.resolve("archives")), RootDialect.PR68, new DirectExecutor(), s -> { });
+        StateStoreContext ctx = new MockProcessorContext<>(new Properties(), new TaskId(0, 0), stateDir.toFile())
+                .getStateStoreContext();
+        store.init(ctx, store);
+        store.onSealsCommitted(keys -> keys.forEach(store::startSeal));
+        return store;
+    }
+
+    private static void putFrame(UnsealedArchiveStore store, SegmentKey key, long t1) {
+        EncodedFrame f = new FrameEncoder().encode(TestRecordings.cameraFrame("cam0", t1, 0));
+        store.put(Bytes.wrap(key.key(SegmentKey.FRAME, UnsealedArchiveStore.frameItem("cameras", "cam0", t1))),
+                SegmentItems.frame(f.entry(), f.chunks()));
+    }
+
+    private static void requestSeal(UnsealedArchiveStore store, SegmentKey key) {
+        store.put(Bytes.wrap(key.key(SegmentKey.SEAL, "")), SegmentItems.sealRequest(new SegmentItems.SealRequest(
+                key.recordingId(), key.segment(), key.recordingId() + ".ncore4.zarr.itar", key.recordingId() + ".json",
+                new SequenceHeader(key.recordingId(), null, OptionalLong.empty()), List.of(), List.of(), "end",
+                Long.MIN_VALUE, Long.MAX_VALUE, 1)));
+    }
+
+    @Test
+    void aReopenedStoreCutsItsFilesBackToTheLastCommitAndReportsItsOffset() throws Exception {
+        Path state = tmp.resolve("state");
+        SegmentKey key = new SegmentKey("rec", 0);
+        UnsealedArchiveStore store = open(state);
+        assertThat(store.committedOffset(CHANGELOG)).isNull();
+        putFrame(store, key, T + 100);
+        putFrame(store, key, T + 200);
+        store.commit(Map.of(CHANGELOG, 41L));
+        putFrame(store, key, T + 300); // written, never committed
+        store.close();
+        Path dir = state.resolve(UnsealedArchiveStoreSupplier.NAME);
+        Files.write(dir.resolve("rec.0.itar"), new byte[999], StandardOpenOption.APPEND); // and some garbage
+
+        store = open(state);
+        assertThat(store.committedOffset(CHANGELOG)).isEqualTo(41L);
+        UnsealedSegment s = store.segment(key).orElseThrow();
+        assertThat(s.frames()).isEqualTo(2);
+        // the changelog replays what came after the commit: the same frame, then the seal
+        putFrame(store, key, T + 300);
+        requestSeal(store, key);
+        store.commit(Map.of(CHANGELOG, 43L));
+        outcomes.addAll(store.drainOutcomes());
+        assertThat(outcomes).hasSize(1);
+        assertThat(outcomes.get(0).failure()).isNull();
+        Path archive = tmp.resolve("archives/rec.ncore4.zarr.itar");
+        assertThat(ArchiveVerifier.verify(archive).problems()).isEmpty();
+        try (SequenceReader r = SequenceReader.open(archive)) {
+            assertThat(r.frameTimestamps("cameras/cam0")).extracting(t -> t[1]).containsExactly(T + 100, T + 200, T + 300);
+        }
+        assertThat(dir.resolve("rec.0.itar")).doesNotExist(); // published by rename
+        store.delete(Bytes.wrap(key.key(SegmentKey.SEAL, "")));
+        store.commit(Map.of(CHANGELOG, 44L));
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactly(Manifest.FILE);
+        }
+        store.close();
+    }
+
+    /**
+     * A segment of more than 300 000 zarr nodes (tiny frames) is built and sealed in a child JVM whose whole heap
+     * is 64 MiB: sealing holds no per-node state beyond a few bytes per frame. The archive is read back here, in
+     * the test's own heap.
+     */
+    @Test
+    void aSegmentOfThreeHundredThousandNodesSealsInASmallHeap() throws Exception {
+        Path javaBin = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process p = new ProcessBuilder(javaBin.toString(), "-Xmx64m", "-cp", System.getProperty("java.class.path"),
+                SmallHeapSegmentSeal.class.getName(), tmp.toString(), "101000").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor(10, java.util.concurrent.TimeUnit.MINUTES)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        assertThat(out).contains("frames=101000");
+        Path archive = tmp.resolve("archives/nodes.ncore4.zarr.itar");
+        try (dev.itar.zarr.ZarrArchiveReader r = dev.itar.zarr.ZarrArchiveReader.open(archive)) {
+            assertThat(r.nodes()).hasSizeGreaterThanOrEqualTo(300_000);
+        }
+        assertThat(ArchiveVerifier.verify(archive).problems()).isEmpty();
+    }
+
+    @Test
+    void filesThatDoNotHoldWhatTheManifestSaysMeanARestoreFromTheStart() throws Exception {
+        Path state = tmp.resolve("state");
+        SegmentKey key = new SegmentKey("rec", 0);
+        UnsealedArchiveStore store = open(state);
+        putFrame(store, key, T + 100);
+        store.commit(Map.of(CHANGELOG, 7L));
+        store.close();
+        Path body = state.resolve(UnsealedArchiveStoreSupplier.NAME).resolve("rec.0.itar");
+        Files.write(body, new byte[512]); // lost most of its bytes (e.g. a power loss)
+
+        store = open(state);
+        assertThat(store.committedOffset(CHANGELOG)).isNull(); // Kafka Streams restores the changelog from the start
+        assertThat(store.segments()).isEmpty();
+        assertThat(body).doesNotExist();
+        assertThat(IndexedTarWriter.memberIndexOf(body)).doesNotExist();
+        store.close();
+    }
+
+    @Test
+    void aSealInterruptedAfterPublishingIsCompletedFromItsMarker() throws Exception {
+        Path state = tmp.resolve("state");
+        SegmentKey key = new SegmentKey("pub", 0);
+        UnsealedArchiveStore store = open(state);
+        putFrame(store, key, T + 100);
+        requestSeal(store, key);
+        store.commit(Map.of(CHANGELOG, 3L)); // seals (same thread) and publishes
+        assertThat(store.drainOutcomes()).hasSize(1);
+        Path archive = tmp.resolve("archives/pub.ncore4.zarr.itar");
+        byte[] published = Files.readAllBytes(archive);
+        store.close(); // as if the process died before the sealed event was committed
+
+        store = open(state);
+        store.startSeal(key); // what the processor does on init for a committed seal request
+        List<SealOutcome> again = store.drainOutcomes();
+        assertThat(again).hasSize(1);
+        assertThat(again.get(0).failure()).isNull();
+        assertThat(again.get(0).sealed().bytes()).isEqualTo(published.length);
+        assertThat(Files.readAllBytes(archive)).isEqualTo(published);
+        store.close();
+    }
+}
