@@ -1,0 +1,110 @@
+package dev.itar.ingest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * Reads the {@link SealedEvent}s of a configuration's sealed topic from its beginning: every partition, committed
+ * events only (the topology writes them in exactly-once transactions), by recording id — a recording sealed
+ * again (a replay into the same directory) keeps its latest event. The topic must exist (the application creates
+ * it on start). Not thread-safe: one reader per thread.
+ */
+public final class SealedEventReader implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration POLL = Duration.ofMillis(200);
+
+    private final String topic;
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final List<TopicPartition> partitions;
+    private final SortedMap<String, JsonNode> events = new TreeMap<>();
+
+    /** Connects with the configuration's client settings (bootstrap servers, security) and seeks to the start. */
+    public SealedEventReader(IngestConfig config) {
+        this.topic = config.sealedTopic();
+        Map<String, Object> p = new TreeMap<>(config.adminProperties());
+        p.keySet().retainAll(ConsumerConfig.configNames());
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, config.applicationId() + "-sealed-reader");
+        this.consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
+        try {
+            this.partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                    .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+            if (partitions.isEmpty()) {
+                throw new IllegalStateException("sealed topic " + topic + " has no partitions (does it exist?)");
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+        } catch (RuntimeException e) {
+            consumer.close();
+            throw e;
+        }
+    }
+
+    /** One poll of at most {@code timeout}; returns every event read so far. */
+    public SortedMap<String, JsonNode> poll(Duration timeout) {
+        for (ConsumerRecord<String, byte[]> r : consumer.poll(timeout)) {
+            events.put(r.key(), parse(r));
+        }
+        return events();
+    }
+
+    /**
+     * Reads up to the end offsets the topic has now; returns every event read so far.
+     *
+     * @throws IllegalStateException when that takes longer than {@code timeout}
+     */
+    public SortedMap<String, JsonNode> readToEnd(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, timeout);
+        while (partitions.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("cannot read the sealed events of " + topic + " up to " + ends
+                        + " within " + timeout.toSeconds() + " s");
+            }
+            poll(POLL);
+        }
+        return events();
+    }
+
+    /** Every event read so far, by recording id. */
+    public SortedMap<String, JsonNode> events() {
+        return Collections.unmodifiableSortedMap(new TreeMap<>(events));
+    }
+
+    private JsonNode parse(ConsumerRecord<String, byte[]> r) {
+        try {
+            if (r.value() == null) {
+                throw new IOException("no value");
+            }
+            JsonNode n = JSON.readTree(r.value());
+            if (n == null || !n.isObject()) {
+                throw new IOException("not a JSON object");
+            }
+            return n;
+        } catch (IOException e) {
+            throw new IllegalStateException("the sealed event at " + r.topic() + "-" + r.partition() + " offset "
+                    + r.offset() + " (key " + r.key() + ") is not a JSON object: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        consumer.close();
+    }
+}
