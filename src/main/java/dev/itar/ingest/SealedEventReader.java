@@ -7,6 +7,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
@@ -27,6 +28,7 @@ import java.util.TreeMap;
 public final class SealedEventReader implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration POLL = Duration.ofMillis(200);
+    private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(30);
 
     private final String topic;
     private final KafkaConsumer<String, byte[]> consumer;
@@ -41,10 +43,16 @@ public final class SealedEventReader implements AutoCloseable {
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, config.applicationId() + "-sealed-reader");
+        p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false); // a reader never creates the topic
         this.consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
         try {
-            this.partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+            try {
+                this.partitions = consumer.partitionsFor(topic, METADATA_TIMEOUT).stream()
+                        .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+            } catch (TimeoutException e) {
+                throw new IllegalStateException("cannot learn the partitions of sealed topic " + topic + " from "
+                        + config.bootstrapServers() + " within " + METADATA_TIMEOUT.toSeconds() + " s", e);
+            }
             if (partitions.isEmpty()) {
                 throw new IllegalStateException("sealed topic " + topic + " has no partitions (does it exist?)");
             }
