@@ -184,6 +184,10 @@ rootfs jdk17-maven openjdk-17-jdk-headless maven
 build_repository "$cache/m2-$pom_hash"
 kafka_libs "$kafka_libs_dir"
 compose_plugin
+# A repository or jar set is per pom: those of other poms go once unused for a week.
+touch "$cache/m2-$pom_hash" "$kafka_libs_dir"
+find "$cache" -mindepth 1 -maxdepth 1 \( -name 'm2-*' -o -name 'kafka-*-libs-*' \) -mtime +7 \
+  -exec rm -rf --one-file-system {} +
 flock -u 9
 
 image_exists() { docker image inspect "$1" > /dev/null 2>&1; }
