@@ -247,10 +247,10 @@ final class PipelineBenchmark {
             app.start();
             await(app, () -> metrics.recordsAccepted() > 0, "the first record to be accepted");
             long t0 = System.nanoTime();
-            long bytes0 = metrics.snapshot().get("itar_record_bytes_total");
+            long bytes0 = metrics.recordBytes();
             await(app, () -> metrics.recordsAccepted() >= records, records + " records to be accepted");
             long t1 = System.nanoTime();
-            long bytes1 = metrics.snapshot().get("itar_record_bytes_total");
+            long bytes1 = metrics.recordBytes();
             long sealNanos = 0;
             if (ends != null) {
                 long s0 = System.nanoTime();
@@ -262,7 +262,7 @@ final class PipelineBenchmark {
                 t1 = System.nanoTime();
             }
             if (metrics.deadLetters() != 0) {
-                throw new IllegalStateException("benchmark records were dead-lettered: " + metrics.snapshot());
+                throw new IllegalStateException("benchmark records were dead-lettered: " + metrics);
             }
             return new Run((bytes1 - bytes0) / 1e6 / ((t1 - t0) / 1e9), t1 - t0, sealNanos);
         }
@@ -276,7 +276,7 @@ final class PipelineBenchmark {
                 throw new IllegalStateException("ingest failed while waiting for " + what, app.failure());
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("timed out waiting for " + what + ": " + app.metrics().snapshot());
+                throw new IllegalStateException("timed out waiting for " + what + ": " + app.metrics());
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
         }

@@ -1,6 +1,7 @@
 package dev.itar.cli;
 
 import dev.itar.bench.IngestBenchmark;
+import dev.itar.files.FileTrees;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -10,13 +11,11 @@ import picocli.CommandLine.ParameterException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 /**
  * {@code itar-ingest bench [--quick] [--work-dir DIR]}: measures the pipeline against ceilings measured in the same
@@ -70,7 +69,7 @@ public final class BenchCommand implements Callable<Integer> {
         } finally {
             quiet.restore();
             if (temporary) {
-                deleteRecursively(dir);
+                FileTrees.deleteRecursively(dir);
             }
         }
     }
@@ -80,13 +79,5 @@ public final class BenchCommand implements Callable<Integer> {
             return Long.toString((long) v);
         }
         return String.format(Locale.ROOT, Math.abs(v) >= 100 ? "%.1f" : "%.3f", v);
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

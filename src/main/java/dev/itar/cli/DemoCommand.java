@@ -1,26 +1,18 @@
 package dev.itar.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.itar.archive.ArchiveVerifier;
 import dev.itar.archive.FileDigests;
+import dev.itar.files.FileTrees;
 import dev.itar.ingest.IngestApplication;
 import dev.itar.ingest.IngestConfig;
+import dev.itar.ingest.SealedEventReader;
 import dev.itar.kafka.EmbeddedKafkaBroker;
+import dev.itar.ncore.SequenceReader;
 import dev.itar.status.StatusServer;
 import dev.itar.sim.SimulationReport;
 import dev.itar.sim.SimulatorConfig;
 import dev.itar.sim.SimulatorProducer;
 import dev.itar.sim.VehicleSimulator;
-import dev.itar.zarr.Node;
-import dev.itar.zarr.ZarrArchiveReader;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -31,7 +23,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -39,15 +30,13 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * {@code demo}: the whole pipeline on one machine with nothing but a JDK. Starts an in-process Kafka broker
  * on free loopback ports, the ingest application against it, sends simulated vehicle recordings, waits for
- * every recording's sealed event, then checks each archive (container verification, every node read back,
- * frame counts against what was sent) and prints a summary. Everything it started is stopped and its
+ * every recording's sealed event ({@link SealedEventReader}, as {@code rebuild} reads them), then checks each
+ * archive as {@code verify} does, its frame counts ({@link SequenceReader}) against what was sent and its checksum
+ * against the event, and prints a summary. Everything it started is stopped and its
  * temporary directories deleted before it returns; only the archives stay.
  *
  * <p>Recording ids are {@code demo-veh1}, {@code demo-veh2}, ...; the simulator is deterministic, so a
@@ -63,9 +52,6 @@ import java.util.stream.Stream;
 public final class DemoCommand implements Callable<Integer> {
     /** Recording ids are {@code demo-veh<i>}. */
     public static final String RECORDING_PREFIX = "demo";
-
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern FRAME_GROUP = Pattern.compile("(cameras|lidars|radars)/([^/]+)/frames/(\\d+)");
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -93,7 +79,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     /** What the demo learned about one recording's archive. */
     private record ArchiveCheck(String recordingId, Path archive, long bytes, String sha256,
-                                SortedMap<String, Long> framesPerSensor, int nodes, int arrays, List<String> problems) {
+                                SortedMap<String, Long> framesPerSensor, int nodes, long chunks, List<String> problems) {
         boolean ok() {
             return problems.isEmpty();
         }
@@ -138,7 +124,7 @@ public final class DemoCommand implements Callable<Integer> {
                                 + (app.failure() != null ? ": " + app.failure() : ""));
                         return 1;
                     }
-                    try (KafkaConsumer<String, byte[]> sealedConsumer = sealedConsumer(config)) {
+                    try (SealedEventReader sealedEvents = new SealedEventReader(config)) {
                         long expected = simulator.recordsPerRecording() * vehicles;
                         try (SimulatorProducer producer = new SimulatorProducer(broker.bootstrapServers(),
                                 config.framesTopic(), config.maxMessageBytes(), Map.of())) {
@@ -149,13 +135,16 @@ public final class DemoCommand implements Callable<Integer> {
                         phases.mark("simulate and send");
                         progress.finish(String.format(Locale.ROOT, "demo: sent %d records (%.1f MB) for %d recording(s)",
                                 sent.records(), sent.bytes() / 1e6, vehicles));
-                        sealed = awaitSealed(sealedConsumer, config.sealedTopic(), simulator.recordingIds(), app,
+                        sealed = awaitSealed(sealedEvents, config.sealedTopic(), simulator.recordingIds(), app,
                                 progress, Duration.ofSeconds(timeoutSeconds));
                         phases.mark("wait for sealed events");
                     }
-                    if (sealed.size() < vehicles) {
+                    java.util.Set<String> complete = new java.util.TreeSet<>();
+                    sealed.values().stream().filter(e -> e.path("recording_complete").asBoolean(false))
+                            .forEach(e -> complete.add(e.path("recording_id").asText()));
+                    if (complete.size() < vehicles) {
                         List<String> missing = new ArrayList<>(simulator.recordingIds());
-                        missing.removeAll(sealed.keySet());
+                        missing.removeAll(complete);
                         err.println("demo: FAILED: no sealed event for " + missing + " within " + timeoutSeconds
                                 + " s (ingest state " + app.state() + (app.failure() != null ? ", failure: "
                                 + app.failure() : "") + ", dead letters " + app.metrics().deadLetters() + ")");
@@ -166,8 +155,19 @@ public final class DemoCommand implements Callable<Integer> {
             phases.mark("stop ingest and broker");
             progress.finish("demo: all recordings sealed; pipeline stopped; checking the archives ...");
             List<ArchiveCheck> checks = new ArrayList<>();
+            for (JsonNode event : sealed.values()) {
+                checks.add(check(event));
+            }
+            List<String> wrongTotals = new ArrayList<>();
             for (String id : simulator.recordingIds()) {
-                checks.add(check(id, sealed.get(id), simulator.framesPerSensor()));
+                // a recording cut into segments: its frames are those of all its archives
+                SortedMap<String, Long> frames = new TreeMap<>();
+                checks.stream().filter(c -> c.recordingId().equals(id))
+                        .forEach(c -> c.framesPerSensor().forEach((k, v) -> frames.merge(k, v, Long::sum)));
+                if (!frames.equals(simulator.framesPerSensor())) {
+                    wrongTotals.add(id + ": frames per sensor " + frames + " differ from the "
+                            + simulator.framesPerSensor() + " sent");
+                }
             }
             phases.mark("verify and read back");
             printSummary(out, simConfig, sent, checks, (System.nanoTime() - startNanos) / 1e9);
@@ -178,10 +178,16 @@ public final class DemoCommand implements Callable<Integer> {
                 err.println("demo: FAILED: " + check.recordingId() + " (" + check.archive() + "): "
                         + String.join("; ", check.problems()));
             }
-            return failed.isEmpty() ? 0 : 1;
+            wrongTotals.forEach(w -> err.println("demo: FAILED: " + w));
+            return failed.isEmpty() && wrongTotals.isEmpty() ? 0 : 1;
         } finally {
             quiet.restore();
-            deleteRecursively(work);
+            try {
+                FileTrees.deleteRecursively(work);
+            } catch (IOException e) {
+                // best effort: a leftover temp dir is not worth failing a successful demo for
+                err.println("demo: could not delete temporary directory " + work + ": " + e.getMessage());
+            }
         }
     }
 
@@ -200,53 +206,39 @@ public final class DemoCommand implements Callable<Integer> {
         return IngestConfig.of(overrides);
     }
 
-    /** Reads the sealed topic from the beginning (it is new: this run's broker), committed events only. */
-    private static KafkaConsumer<String, byte[]> sealedConsumer(IngestConfig config) {
-        Map<String, Object> props = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.CLIENT_ID_CONFIG, "itar-demo-sealed");
-        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
-                new ByteArrayDeserializer());
-        List<TopicPartition> partitions = new ArrayList<>();
-        for (PartitionInfo p : consumer.partitionsFor(config.sealedTopic(), Duration.ofSeconds(30))) {
-            partitions.add(new TopicPartition(p.topic(), p.partition()));
-        }
-        consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
-        return consumer;
-    }
-
-    /** Polls the sealed topic until every recording has an event, the ingest client stops, or the deadline. */
-    private static Map<String, JsonNode> awaitSealed(KafkaConsumer<String, byte[]> consumer, String topic,
-                                                     List<String> ids, IngestApplication app, ProgressLine progress,
-                                                     Duration timeout) throws IOException {
-        Map<String, JsonNode> sealed = new TreeMap<>();
+    /**
+     * Polls the sealed topic until every recording's last archive is sealed, the ingest client stops, or the
+     * deadline; returns the events of their archives, by archive file name.
+     */
+    private static Map<String, JsonNode> awaitSealed(SealedEventReader reader, String topic, List<String> ids,
+                                                     IngestApplication app, ProgressLine progress, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (sealed.size() < ids.size() && System.nanoTime() < deadline && app.failure() == null) {
-            for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                if (ids.contains(record.key())) {
-                    sealed.put(record.key(), JSON.readTree(record.value()));
-                }
-            }
+        while (!reader.completeRecordings().containsAll(ids) && System.nanoTime() < deadline && app.failure() == null) {
+            reader.poll(Duration.ofMillis(200));
             progress.update(String.format(Locale.ROOT, "demo: ingested %d records, sealed %d/%d recording(s)",
-                    app.metrics().recordsAccepted(), sealed.size(), ids.size()));
+                    app.metrics().recordsAccepted(), reader.completeRecordings().size(), ids.size()));
         }
         progress.finish(String.format(Locale.ROOT, "demo: ingested %d records, sealed %d/%d recording(s) from %s",
-                app.metrics().recordsAccepted(), sealed.size(), ids.size(), topic));
+                app.metrics().recordsAccepted(), reader.completeRecordings().size(), ids.size(), topic));
+        Map<String, JsonNode> sealed = new TreeMap<>();
+        reader.events().forEach((archive, event) -> {
+            if (ids.contains(event.path("recording_id").asText())) {
+                sealed.put(archive, event);
+            }
+        });
         return sealed;
     }
 
-    /** Container verification, every node read back, frame counts and checksum against the sealed event. */
-    private static ArchiveCheck check(String id, JsonNode event, SortedMap<String, Long> expectedFrames) {
+    /** The archive against its sealed event (size, sha256), as {@code verify} checks it, and its frames. */
+    private static ArchiveCheck check(JsonNode event) {
+        String id = event.path("recording_id").asText();
         Path archive = Path.of(event.path("archive").asText());
         List<String> problems = new ArrayList<>();
         SortedMap<String, Long> frames = new TreeMap<>();
         long bytes = -1;
         String sha256 = "";
-        int nodes = 0;
-        int arrays = 0;
+        VerifyCommand.Verification verification = VerifyCommand.verify(archive);
+        problems.addAll(verification.problems());
         try {
             bytes = Files.size(archive);
             sha256 = FileDigests.sha256(archive);
@@ -256,27 +248,18 @@ public final class DemoCommand implements Callable<Integer> {
             if (bytes != event.path("bytes").asLong()) {
                 problems.add("size " + bytes + " differs from the sealed event's " + event.path("bytes").asLong());
             }
-            problems.addAll(ArchiveVerifier.containerProblems(archive));
-            try (ZarrArchiveReader reader = ZarrArchiveReader.open(archive)) {
-                for (Node node : reader.nodes().values()) {
-                    nodes++;
-                    if (node.isArray()) {
-                        reader.readArray(node.path()); // decodes every chunk
-                        arrays++;
-                    }
-                    Matcher m = FRAME_GROUP.matcher(node.path());
-                    if (!node.isArray() && m.matches()) {
-                        frames.merge(m.group(2), 1L, Long::sum);
+            if (verification.valid()) {
+                try (SequenceReader reader = SequenceReader.open(archive)) {
+                    for (String sensor : reader.sensors()) { // "<component>/<sensor>", as the simulator names sensors
+                        frames.put(sensor.substring(sensor.indexOf('/') + 1), (long) reader.frameTimestamps(sensor).size());
                     }
                 }
             }
         } catch (IOException | RuntimeException e) {
             problems.add("cannot read it back: " + e);
         }
-        if (!frames.equals(expectedFrames)) {
-            problems.add("frames per sensor " + frames + " differ from the " + expectedFrames + " sent");
-        }
-        return new ArchiveCheck(id, archive, bytes, sha256, frames, nodes, arrays, problems);
+        return new ArchiveCheck(id, archive, bytes, sha256, frames, verification.nodes(), verification.chunks(),
+                problems);
     }
 
     /** Wall time per phase, for the summary (so a slow demo says where the time went). */
@@ -315,7 +298,7 @@ public final class DemoCommand implements Callable<Integer> {
             StringBuilder frames = new StringBuilder();
             c.framesPerSensor().forEach((sensor, n) -> frames.append(frames.length() == 0 ? "" : " ")
                     .append(sensor).append('=').append(n));
-            String verify = c.ok() ? "ok (container valid, " + c.nodes() + " nodes / " + c.arrays() + " arrays read)"
+            String verify = c.ok() ? "ok (container valid, " + c.nodes() + " nodes, " + c.chunks() + " chunks decoded)"
                     : "FAILED";
             out.printf(Locale.ROOT, "%-12s %-52s %12d  %-16s  %s%n", c.recordingId(), frames, c.bytes(),
                     c.sha256().isEmpty() ? "-" : c.sha256().substring(0, 16), verify);
@@ -325,19 +308,5 @@ public final class DemoCommand implements Callable<Integer> {
             out.println(c.archive() + "  sha256 " + c.sha256());
         }
         out.flush();
-    }
-
-    private static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            // best effort: a leftover temp dir is not worth failing a successful demo for
-            System.err.println("demo: could not delete temporary directory " + dir + ": " + e.getMessage());
-        }
     }
 }

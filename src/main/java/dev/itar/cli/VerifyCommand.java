@@ -8,6 +8,7 @@ import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 
 @Command(name = "verify", mixinStandardHelpOptions = true,
         header = "Checks an archive completely: container, zero dead space, every chunk decodes.",
@@ -30,24 +31,35 @@ final class VerifyCommand extends ConsoleCommand {
         return ArchiveExit.OK;
     }
 
-    /** The first reason {@code file} is not a valid archive, or null when it is. */
-    static String firstProblem(Path file) {
+    /** What {@code verify} found: the problems (none: valid), and how much content was decoded. */
+    record Verification(List<String> problems, int nodes, long chunks) {
+        boolean valid() {
+            return problems.isEmpty();
+        }
+    }
+
+    /** The container check, then (when the container is sound) the content check of {@code file}. */
+    static Verification verify(Path file) {
         try {
             ArchiveVerifier.Report container = ArchiveVerifier.verify(file);
             if (!container.valid()) {
-                return container.problems().get(0)
-                        + (container.problems().size() > 1 ? " (+" + (container.problems().size() - 1) + " more)" : "");
+                return new Verification(container.problems(), 0, 0);
             }
             try (ZarrArchiveReader r = ZarrArchiveReader.open(file)) {
                 ContentVerifier.Result content = ContentVerifier.check(r);
-                if (!content.valid()) {
-                    return content.problems().get(0)
-                            + (content.problems().size() > 1 ? " (+" + (content.problems().size() - 1) + " more)" : "");
-                }
+                return new Verification(content.problems(), content.nodes(), content.chunks());
             }
-            return null;
         } catch (IOException | RuntimeException e) {
-            return e.getMessage() == null ? e.toString() : e.getMessage();
+            return new Verification(List.of(e.getMessage() == null ? e.toString() : e.getMessage()), 0, 0);
         }
+    }
+
+    /** The first reason {@code file} is not a valid archive, or null when it is. */
+    static String firstProblem(Path file) {
+        List<String> problems = verify(file).problems();
+        if (problems.isEmpty()) {
+            return null;
+        }
+        return problems.get(0) + (problems.size() > 1 ? " (+" + (problems.size() - 1) + " more)" : "");
     }
 }

@@ -3,6 +3,7 @@ package dev.itar.ingest;
 import dev.itar.kafka.TopicAdmin;
 import dev.itar.kafka.TopicSpec;
 
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.CloseOptions;
@@ -46,6 +47,7 @@ public final class IngestApplication implements AutoCloseable {
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private KafkaStreams streams;
+    private KafkaStreamsMetrics streamsMetrics;
 
     public IngestApplication(IngestConfig config) {
         this(config, new IngestMetrics());
@@ -107,6 +109,9 @@ public final class IngestApplication implements AutoCloseable {
                     + "exactly-once state means nothing is lost)", e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
+        // Kafka Streams' own metrics (and those of its clients) beside ours, in the same registry
+        streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetrics.bindTo(metrics.registry());
         LOG.info("starting ingest: application.id={}, frames topic {}, archives in {}, state in {}, "
                         + "idle timeout {} ms, {}", config.applicationId(), config.framesTopic(),
                 config.archiveDir().toAbsolutePath(), config.stateDir().toAbsolutePath(),
@@ -149,7 +154,7 @@ public final class IngestApplication implements AutoCloseable {
 
     /**
      * The Kafka Streams client (null before {@link #start()}): for interactive queries of the state stores
-     * ({@link OpenRecordings}) and Kafka's own metrics, as the status endpoint serves them.
+     * ({@link OpenRecordings}).
      */
     public synchronized KafkaStreams kafkaStreams() {
         return streams;
@@ -177,6 +182,7 @@ public final class IngestApplication implements AutoCloseable {
         // instead of waiting for the session timeout
         boolean closed = streams.close(CloseOptions.timeout(timeout)
                 .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+        streamsMetrics.close();
         terminated.countDown();
         if (!closed) {
             LOG.warn("ingest did not stop within {} s", timeout.toSeconds());

@@ -68,6 +68,9 @@ public final class IngestConfig {
     public static final String RECORDING_SEGMENT_DURATION_MS = "recording.segment.duration.ms";
     /** How late (in sensor time) a record may be behind the newest of its recording before its segment seals. */
     public static final String RECORDING_SEGMENT_GRACE_MS = "recording.segment.grace.ms";
+    /** First wait before a failed seal is tried again; it doubles with every failure, up to the max. */
+    public static final String RECORDING_SEAL_RETRY_INITIAL_MS = "recording.seal.retry.initial.ms";
+    public static final String RECORDING_SEAL_RETRY_MAX_MS = "recording.seal.retry.max.ms";
     public static final String PROCESSING_GUARANTEE = "processing.guarantee";
     public static final String MAX_MESSAGE_BYTES = "max.message.bytes";
     /** Interface of the status endpoint (/health, /recordings, /metrics). */
@@ -80,6 +83,7 @@ public final class IngestConfig {
             TOPIC_DEAD_LETTERS, TOPIC_SEALED, TOPIC_PARTITIONS, TOPIC_REPLICATION_FACTOR,
             TOPIC_FRAMES_TIMESTAMP_TYPE, ARCHIVE_DIR, ARCHIVE_DIALECT, STATE_DIR, RECORDING_IDLE_TIMEOUT_MS,
             RECORDING_IDLE_CHECK_INTERVAL_MS, RECORDING_SEGMENT_DURATION_MS, RECORDING_SEGMENT_GRACE_MS,
+            RECORDING_SEAL_RETRY_INITIAL_MS, RECORDING_SEAL_RETRY_MAX_MS,
             PROCESSING_GUARANTEE, MAX_MESSAGE_BYTES, HTTP_HOST, HTTP_PORT);
     /** Namespaces that belong to this application only: an unknown key there is a typo, not a Kafka setting. */
     private static final List<String> OWN_NAMESPACES = List.of("archive.", "recording.");
@@ -107,6 +111,8 @@ public final class IngestConfig {
         d.put(RECORDING_IDLE_CHECK_INTERVAL_MS, "5000");
         d.put(RECORDING_SEGMENT_DURATION_MS, "60000");
         d.put(RECORDING_SEGMENT_GRACE_MS, "2000");
+        d.put(RECORDING_SEAL_RETRY_INITIAL_MS, "1000");
+        d.put(RECORDING_SEAL_RETRY_MAX_MS, "60000");
         d.put(PROCESSING_GUARANTEE, "exactly_once_v2");
         // exactly-once commits stall the stream thread; 1 s amortises them (outputs visible up to 1 s later)
         d.put("commit.interval.ms", "1000");
@@ -155,6 +161,8 @@ public final class IngestConfig {
     private final Duration idleCheckInterval;
     private final Duration segmentDuration;
     private final Duration segmentGrace;
+    private final Duration sealRetryInitial;
+    private final Duration sealRetryMax;
     private final String processingGuarantee;
     private final int maxMessageBytes;
     private final String httpHost;
@@ -200,6 +208,9 @@ public final class IngestConfig {
         idleCheckInterval = Duration.ofMillis(longIn(RECORDING_IDLE_CHECK_INTERVAL_MS, 1, Long.MAX_VALUE / 4));
         segmentDuration = Duration.ofMillis(longIn(RECORDING_SEGMENT_DURATION_MS, 0, Long.MAX_VALUE / 4000));
         segmentGrace = Duration.ofMillis(longIn(RECORDING_SEGMENT_GRACE_MS, 0, Long.MAX_VALUE / 4000));
+        sealRetryInitial = Duration.ofMillis(longIn(RECORDING_SEAL_RETRY_INITIAL_MS, 1, Long.MAX_VALUE / 4));
+        sealRetryMax = Duration.ofMillis(longIn(RECORDING_SEAL_RETRY_MAX_MS, sealRetryInitial.toMillis(),
+                Long.MAX_VALUE / 4));
         if (!segmentDuration.isZero() && segmentGrace.compareTo(segmentDuration) >= 0) {
             throw new IngestConfigException(RECORDING_SEGMENT_GRACE_MS, invalid(RECORDING_SEGMENT_GRACE_MS,
                     "less than " + RECORDING_SEGMENT_DURATION_MS + " (" + segmentDuration.toMillis() + ")"));
@@ -331,6 +342,16 @@ public final class IngestConfig {
 
     public String processingGuarantee() {
         return processingGuarantee;
+    }
+
+    /** First wait before a failed seal is retried (doubling with each failure). */
+    public Duration sealRetryInitial() {
+        return sealRetryInitial;
+    }
+
+    /** Longest wait between retries of a failed seal. */
+    public Duration sealRetryMax() {
+        return sealRetryMax;
     }
 
     /** How recordings are cut into segments (sensor time is in microseconds). */

@@ -1,38 +1,91 @@
 package dev.itar.ingest;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import java.util.Collection;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Counters of the ingest pipeline, shared by all stream threads of one application (thread-safe). Counts are
- * of processing attempts: after a crash under exactly-once, records of the aborted transaction are processed,
- * and counted, again.
+ * The meters of the ingest pipeline, in a Micrometer registry of their own that the status endpoint serves as
+ * Prometheus text (the application adds Kafka Streams' metrics to it, the endpoint the JVM's). Shared by all
+ * stream threads of one application (Micrometer's meters are thread-safe). Counts are of processing attempts:
+ * after a crash under exactly-once, records of the aborted transaction are processed, and counted, again.
+ *
+ * <p>Prometheus names: {@code itar_records_accepted_total{type}}, {@code itar_record_bytes_total},
+ * {@code itar_dead_letters_total{code}}, {@code itar_duplicates_total}, {@code itar_seals_total{trigger}},
+ * {@code itar_archive_bytes_total}, {@code itar_open_recordings}, {@code itar_seal_failures_total},
+ * {@code itar_pending_seals} and the timer {@code itar_seal_duration_seconds} ({@code _count}, {@code _sum},
+ * {@code _max}).
  */
 public final class IngestMetrics {
-    private final Map<String, LongAdder> recordsByType = new ConcurrentHashMap<>();
-    private final Map<String, LongAdder> deadLettersByCode = new ConcurrentHashMap<>();
-    private final LongAdder duplicates = new LongAdder();
-    private final Map<String, LongAdder> sealsByTrigger = new ConcurrentHashMap<>();
-    private final LongAdder sealNanosTotal = new LongAdder();
-    private final AtomicLong sealNanosMax = new AtomicLong();
-    private final LongAdder archiveBytes = new LongAdder();
-    private final LongAdder recordBytes = new LongAdder();
-    private final AtomicLong openRecordings = new AtomicLong();
-    private final LongAdder sealFailures = new LongAdder();
+    static final String RECORDS_ACCEPTED = "itar.records.accepted";
+    static final String RECORD_BYTES = "itar.record.bytes";
+    static final String DEAD_LETTERS = "itar.dead.letters";
+    static final String DUPLICATES = "itar.duplicates";
+    static final String SEALS = "itar.seals";
+    static final String ARCHIVE_BYTES = "itar.archive.bytes";
+    static final String OPEN_RECORDINGS = "itar.open.recordings";
+    static final String SEAL_DURATION = "itar.seal.duration";
+    static final String SEAL_FAILURES = "itar.seal.failures";
+    static final String PENDING_SEALS = "itar.pending.seals";
+
+    private final PrometheusMeterRegistry registry;
+    private final Counter recordBytes;
+    private final Counter duplicates;
+    private final Counter archiveBytes;
+    private final Timer sealDuration;
+    private final Counter sealFailures;
+    /** Segments ({@code <recording>/<segment>}) whose seal failed and waits for its retry → the last reason. */
     private final Map<String, String> pendingSeals = new ConcurrentHashMap<>();
+    /** Held here: a gauge only keeps a weak reference to what it reads. */
+    private final AtomicLong openRecordings = new AtomicLong();
+
+    public IngestMetrics() {
+        this(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    }
+
+    public IngestMetrics(PrometheusMeterRegistry registry) {
+        this.registry = registry;
+        this.recordBytes = Counter.builder(RECORD_BYTES).baseUnit("bytes")
+                .description("Bytes of accepted record values.").register(registry);
+        this.duplicates = Counter.builder(DUPLICATES)
+                .description("Exact repeats of stored records (producer retries), ignored.").register(registry);
+        this.archiveBytes = Counter.builder(ARCHIVE_BYTES).baseUnit("bytes")
+                .description("Bytes of sealed archives written.").register(registry);
+        this.sealDuration = Timer.builder(SEAL_DURATION)
+                .description("Time to write one archive.").register(registry);
+        Gauge.builder(OPEN_RECORDINGS, openRecordings, AtomicLong::get)
+                .description("Recordings open (not yet sealed) in this instance.").register(registry);
+        this.sealFailures = Counter.builder(SEAL_FAILURES)
+                .description("Seal attempts that failed for a storage reason (each is retried).").register(registry);
+        Gauge.builder(PENDING_SEALS, pendingSeals, Map::size)
+                .description("Segments whose seal failed and waits for its retry (see /health).").register(registry);
+    }
+
+    /** The registry these meters are in, for more binders and for the exposition. */
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
 
     /** A record of wire {@code type} was accepted into its recording. */
     public void recordAccepted(String type, long valueBytes) {
-        recordsByType.computeIfAbsent(type, k -> new LongAdder()).increment();
-        recordBytes.add(valueBytes);
+        Counter.builder(RECORDS_ACCEPTED).tag("type", type)
+                .description("Wire records accepted into a recording, by wire type.").register(registry).increment();
+        recordBytes.increment(valueBytes);
     }
 
     public void deadLetter(String code) {
-        deadLettersByCode.computeIfAbsent(code, k -> new LongAdder()).increment();
+        Counter.builder(DEAD_LETTERS).tag("code", code)
+                .description("Records sent to the dead-letter topic, by reason code.").register(registry).increment();
     }
 
     public void duplicate() {
@@ -40,10 +93,11 @@ public final class IngestMetrics {
     }
 
     public void sealed(String trigger, long nanos, long bytes) {
-        sealsByTrigger.computeIfAbsent(trigger, k -> new LongAdder()).increment();
-        sealNanosTotal.add(nanos);
-        sealNanosMax.accumulateAndGet(nanos, Math::max);
-        archiveBytes.add(bytes);
+        Counter.builder(SEALS).tag("trigger", trigger)
+                .description("Archives sealed, by trigger (segment, end, idle-stream-time, idle-wall-clock).")
+                .register(registry).increment();
+        sealDuration.record(nanos, TimeUnit.NANOSECONDS);
+        archiveBytes.increment(bytes);
     }
 
     /** A segment's seal failed; it stays pending and is retried. */
@@ -52,7 +106,7 @@ public final class IngestMetrics {
         pendingSeals.put(recordingId + "/" + segment, reason);
     }
 
-    /** A segment whose seal had failed is sealed now. */
+    /** A segment whose seal had failed is sealed now (or its task moved away). */
     void sealRecovered(String recordingId, int segment) {
         pendingSeals.remove(recordingId + "/" + segment);
     }
@@ -63,7 +117,7 @@ public final class IngestMetrics {
     }
 
     public long sealFailures() {
-        return sealFailures.sum();
+        return (long) sealFailures.count();
     }
 
     void openRecordingsChanged(long delta) {
@@ -71,64 +125,77 @@ public final class IngestMetrics {
     }
 
     public long recordsAccepted(String type) {
-        LongAdder a = recordsByType.get(type);
-        return a == null ? 0 : a.sum();
+        return count(registry.find(RECORDS_ACCEPTED).tag("type", type).counters());
     }
 
     public long recordsAccepted() {
-        return recordsByType.values().stream().mapToLong(LongAdder::sum).sum();
+        return count(registry.find(RECORDS_ACCEPTED).counters());
     }
 
     public long deadLetters(String code) {
-        LongAdder a = deadLettersByCode.get(code);
-        return a == null ? 0 : a.sum();
+        return count(registry.find(DEAD_LETTERS).tag("code", code).counters());
     }
 
     public long deadLetters() {
-        return deadLettersByCode.values().stream().mapToLong(LongAdder::sum).sum();
+        return count(registry.find(DEAD_LETTERS).counters());
     }
 
     public long duplicates() {
-        return duplicates.sum();
+        return (long) duplicates.count();
     }
 
     public long seals() {
-        return sealsByTrigger.values().stream().mapToLong(LongAdder::sum).sum();
+        return count(registry.find(SEALS).counters());
     }
 
     public long sealNanosTotal() {
-        return sealNanosTotal.sum();
-    }
-
-    public long sealNanosMax() {
-        return sealNanosMax.get();
+        return (long) sealDuration.totalTime(TimeUnit.NANOSECONDS);
     }
 
     public long archiveBytes() {
-        return archiveBytes.sum();
+        return (long) archiveBytes.count();
     }
 
     public long openRecordings() {
         return openRecordings.get();
     }
 
-    /**
-     * Every counter by a stable, Prometheus-style name (labels in braces), sorted; e.g.
-     * {@code itar_records_accepted_total{type="camera"}}, {@code itar_dead_letters_total{code="bad-key"}}.
-     */
-    public SortedMap<String, Long> snapshot() {
-        SortedMap<String, Long> m = new TreeMap<>();
-        recordsByType.forEach((k, v) -> m.put("itar_records_accepted_total{type=\"" + k + "\"}", v.sum()));
-        deadLettersByCode.forEach((k, v) -> m.put("itar_dead_letters_total{code=\"" + k + "\"}", v.sum()));
-        sealsByTrigger.forEach((k, v) -> m.put("itar_seals_total{trigger=\"" + k + "\"}", v.sum()));
-        m.put("itar_record_bytes_total", recordBytes.sum());
-        m.put("itar_duplicates_total", duplicates.sum());
-        m.put("itar_seal_nanoseconds_total", sealNanosTotal.sum());
-        m.put("itar_seal_nanoseconds_max", sealNanosMax.get());
-        m.put("itar_archive_bytes_total", archiveBytes.sum());
-        m.put("itar_open_recordings", openRecordings.get());
-        m.put("itar_seal_failures_total", sealFailures.sum());
-        m.put("itar_pending_seals", (long) pendingSeals.size());
-        return m;
+    public long recordBytes() {
+        return (long) recordBytes.count();
+    }
+
+    /** Accepted records by wire type. */
+    public SortedMap<String, Long> recordsAcceptedByType() {
+        return byTag(RECORDS_ACCEPTED, "type");
+    }
+
+    /** Dead letters by reason code. */
+    public SortedMap<String, Long> deadLettersByCode() {
+        return byTag(DEAD_LETTERS, "code");
+    }
+
+    /** Seals by trigger. */
+    public SortedMap<String, Long> sealsByTrigger() {
+        return byTag(SEALS, "trigger");
+    }
+
+    private SortedMap<String, Long> byTag(String name, String tag) {
+        SortedMap<String, Long> out = new TreeMap<>();
+        for (Counter c : registry.find(name).counters()) {
+            out.merge(c.getId().getTag(tag), (long) c.count(), Long::sum);
+        }
+        return out;
+    }
+
+    private static long count(Collection<Counter> counters) {
+        return (long) counters.stream().mapToDouble(Counter::count).sum();
+    }
+
+    /** For messages: every count. */
+    @Override
+    public String toString() {
+        return "IngestMetrics[records accepted " + recordsAcceptedByType() + " (" + recordBytes() + " bytes), dead letters "
+                + deadLettersByCode() + ", duplicates " + duplicates() + ", seals " + sealsByTrigger() + " ("
+                + archiveBytes() + " bytes), open recordings " + openRecordings() + "]";
     }
 }

@@ -70,7 +70,8 @@ public final class IngestTopology {
         Topology t = new Topology();
         t.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), config.framesTopic());
         t.addProcessor(RecordingProcessor.NAME, () -> new RecordingProcessor(archives, config.segmentPolicy(),
-                config.recordingIdleTimeout(), config.idleCheckInterval(), metrics, unsealedStores), SOURCE);
+                config.recordingIdleTimeout(), config.idleCheckInterval(), config.sealRetryInitial(),
+                config.sealRetryMax(), metrics, unsealedStores), SOURCE);
         t.addStateStore(unsealed, RecordingProcessor.NAME);
         t.addStateStore(state, RecordingProcessor.NAME);
         t.addStateStore(sealed, RecordingProcessor.NAME);

@@ -89,8 +89,6 @@ final class RecordingProcessor implements Processor<byte[], byte[], byte[], byte
     static final String SEALED_SINK = "sealed-sink";
     /** How often finished seals are published and failed ones retried. */
     static final Duration SEAL_POLL = Duration.ofMillis(50);
-    static final long RETRY_FIRST_MS = 1_000;
-    static final long RETRY_MAX_MS = 60_000;
 
     private static final Logger LOG = LoggerFactory.getLogger(RecordingProcessor.class);
 
@@ -100,6 +98,8 @@ final class RecordingProcessor implements Processor<byte[], byte[], byte[], byte
     private final Duration idleCheckInterval;
     private final IngestMetrics metrics;
     private final UnsealedArchiveStoreSupplier unsealedStores;
+    private final long retryFirstMs;
+    private final long retryMaxMs;
     private final FrameEncoder encoder = new FrameEncoder();
 
     private ProcessorContext<byte[], byte[]> context;
@@ -119,8 +119,11 @@ final class RecordingProcessor implements Processor<byte[], byte[], byte[], byte
     private long lastRecordWallClock;
 
     RecordingProcessor(ArchiveDirectory archives, SegmentPolicy policy, Duration idleTimeout,
-                       Duration idleCheckInterval, IngestMetrics metrics, UnsealedArchiveStoreSupplier unsealedStores) {
+                       Duration idleCheckInterval, Duration retryFirst, Duration retryMax, IngestMetrics metrics,
+                       UnsealedArchiveStoreSupplier unsealedStores) {
         this.archives = archives;
+        this.retryFirstMs = retryFirst.toMillis();
+        this.retryMaxMs = retryMax.toMillis();
         this.policy = policy;
         this.idleTimeoutMs = idleTimeout.toMillis();
         this.idleCheckInterval = idleCheckInterval;
@@ -512,7 +515,7 @@ final class RecordingProcessor implements Processor<byte[], byte[], byte[], byte
     private void failed(SealOutcome o, long now) {
         Retry before = retries.get(o.key());
         int attempt = before == null ? 1 : before.attempt() + 1;
-        long delay = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS << Math.min(attempt - 1, 16));
+        long delay = Math.min(retryMaxMs, retryFirstMs << Math.min(attempt - 1, 16));
         String reason = o.failure().getMessage() == null ? o.failure().toString() : o.failure().getMessage();
         retries.put(o.key(), new Retry(attempt, now + delay, reason));
         metrics.sealFailed(o.key().recordingId(), o.key().segment(), reason);

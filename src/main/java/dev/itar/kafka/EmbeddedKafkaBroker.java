@@ -2,7 +2,6 @@ package dev.itar.kafka;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.BindException;
@@ -11,16 +10,12 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
-import java.util.concurrent.CountDownLatch;
-import java.util.stream.Stream;
 
+import dev.itar.files.FileTrees;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import kafka.tools.StorageTool;
@@ -36,8 +31,7 @@ import org.slf4j.LoggerFactory;
  * <p>Used by the {@code demo} command's embedded default and by every integration test. Ports are picked
  * free at run time; the log dir is a temporary directory (deleted on {@link #close()}) unless one is given.
  * {@link #stop()} followed by {@link #restart()} brings the broker back on the same ports with the same
- * data, which is what broker-restart tests need. {@link #startChild(Path)} runs the same broker in a child
- * JVM, for tests that need to kill a broker hard.
+ * data, which is what broker-restart tests need.
  *
  * <p>The quorum is configured statically ({@code controller.quorum.voters}) rather than with
  * {@code --standalone}/{@code controller.quorum.bootstrap.servers}: a static voter set is not written
@@ -47,9 +41,6 @@ import org.slf4j.LoggerFactory;
 public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
-
-    /** The line a child broker prints on stdout once it serves requests. */
-    public static final String READY_PREFIX = "BOOTSTRAP=";
 
     /** Large enough for a 16 MiB frame plus record-batch overhead and headers (DLQ adds a reason). */
     public static final int MAX_MESSAGE_BYTES = 20 * 1024 * 1024;
@@ -93,16 +84,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     public static Builder builder() {
         return new Builder();
-    }
-
-    /** Starts a broker in a child JVM (same classpath) on free ports; see {@link ChildProcessBroker}. */
-    public static ChildProcessBroker startChild(Path logDir) {
-        return ChildProcessBroker.start(logDir, 0, 0, Map.of());
-    }
-
-    /** As {@link #startChild(Path)} but on given ports (0 = pick free), e.g. to come back where clients look. */
-    public static ChildProcessBroker startChild(Path logDir, int port, int controllerPort) {
-        return ChildProcessBroker.start(logDir, port, controllerPort, Map.of());
     }
 
     /** "127.0.0.1:port" of the PLAINTEXT listener. */
@@ -161,7 +142,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         closed = true;
         stop();
         if (ownsLogDir) {
-            deleteRecursively(logDir);
+            try {
+                FileTrees.deleteRecursively(logDir);
+            } catch (IOException e) {
+                LOG.warn("Could not delete Kafka log dir {}: {}", logDir, e.toString());
+            }
         }
     }
 
@@ -331,20 +316,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         throw new IllegalStateException("no distinct free port found on " + HOST);
     }
 
-    static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            List<Path> all = new ArrayList<>(paths.sorted(Comparator.reverseOrder()).toList());
-            for (Path p : all) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            LOG.warn("Could not delete Kafka log dir {}: {}", dir, e.toString());
-        }
-    }
-
     /** Options for a broker; {@link #start()} formats the log dir if needed and starts it. */
     public static final class Builder {
         private Path logDir;
@@ -422,75 +393,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 throw new IllegalArgumentException(name + " must be 0 (pick a free one) or 1..65535, was " + p);
             }
             return p;
-        }
-    }
-
-    /**
-     * Entry point of a child-process broker: {@code --log-dir DIR [--port N] [--controller-port N]
-     * [--prop key=value]...}. Prints {@code BOOTSTRAP=127.0.0.1:port} on stdout when ready; shuts down
-     * cleanly on SIGTERM, and also when its stdin reaches end of file (the parent died), so no broker outlives
-     * the test JVM that started it.
-     */
-    public static final class Main {
-        private Main() {
-        }
-
-        public static void main(String[] args) throws Exception {
-            Builder builder = parse(args);
-            EmbeddedKafkaBroker broker = builder.start();
-            CountDownLatch done = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                broker.close();
-                done.countDown();
-            }, "itar-kafka-shutdown"));
-            System.out.println(READY_PREFIX + broker.bootstrapServers());
-            System.out.flush();
-            Thread stdinWatch = new Thread(() -> {
-                try (InputStream in = System.in) {
-                    while (in.read() >= 0) {
-                        // ignore input; only end of file matters
-                    }
-                } catch (IOException ignored) {
-                    // treat a broken stdin like end of file
-                }
-                System.exit(0);
-            }, "itar-kafka-parent-watch");
-            stdinWatch.setDaemon(true);
-            stdinWatch.start();
-            done.await();
-        }
-
-        static Builder parse(String[] args) {
-            Builder b = builder();
-            boolean haveLogDir = false;
-            for (int i = 0; i < args.length; i++) {
-                String a = args[i];
-                if (i + 1 >= args.length) {
-                    throw new IllegalArgumentException("option " + a + " needs a value");
-                }
-                String v = args[++i];
-                switch (a) {
-                    case "--log-dir" -> {
-                        b.logDir(Path.of(v));
-                        haveLogDir = true;
-                    }
-                    case "--port" -> b.port(Integer.parseInt(v));
-                    case "--controller-port" -> b.controllerPort(Integer.parseInt(v));
-                    case "--prop" -> {
-                        int eq = v.indexOf('=');
-                        if (eq <= 0) {
-                            throw new IllegalArgumentException("--prop wants key=value, got '" + v + "'");
-                        }
-                        b.property(v.substring(0, eq), v.substring(eq + 1));
-                    }
-                    default -> throw new IllegalArgumentException("unknown option '" + a
-                            + "' (expected --log-dir, --port, --controller-port, --prop)");
-                }
-            }
-            if (!haveLogDir) {
-                throw new IllegalArgumentException("--log-dir is required");
-            }
-            return b;
         }
     }
 }

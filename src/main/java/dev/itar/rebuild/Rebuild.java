@@ -1,33 +1,28 @@
 package dev.itar.rebuild;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.itar.files.FileTrees;
 import dev.itar.ingest.IngestApplication;
 import dev.itar.ingest.IngestConfig;
 import dev.itar.ingest.OpenRecordings;
 import dev.itar.ingest.OpenRecordings.OpenRecording;
+import dev.itar.ingest.SealedEventReader;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -44,7 +39,6 @@ import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * Rebuilds archives from the frames topic: runs the ingest topology under its own application id into its own
@@ -63,7 +57,6 @@ import java.util.stream.Stream;
  * {@code fromBeginning} discards that progress (consumer group, internal and output topics, local state) first.
  */
 public final class Rebuild {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration POLL = Duration.ofMillis(200);
     /** Between re-reads of the sealed topic while idle recordings are sealed (each re-read reads it whole). */
     private static final Duration IDLE_POLL = Duration.ofSeconds(1);
@@ -166,11 +159,13 @@ public final class Rebuild {
                                 ? app.failure() : app.state()));
                     }
                 }
-                awaitIdleSeals(app, config, deadline, progress);
-                List<OpenRecording> open = awaitPendingSeals(app, config, deadline);
-                SortedMap<String, JsonNode> sealed = awaitSealedEvents(app, config, deadline);
-                return new Result(appId, config.archiveDir(), end, sealed, open,
-                        (System.nanoTime() - started) / 1_000_000);
+                try (SealedEventReader sealedEvents = new SealedEventReader(config)) {
+                    awaitIdleSeals(app, config, sealedEvents, deadline, progress);
+                    List<OpenRecording> open = awaitPendingSeals(app, config, deadline);
+                    SortedMap<String, JsonNode> sealed = awaitSealedEvents(app, config, sealedEvents, deadline);
+                    return new Result(appId, config.archiveDir(), end, sealed, open,
+                            (System.nanoTime() - started) / 1_000_000);
+                }
             }
         }
     }
@@ -181,8 +176,8 @@ public final class Rebuild {
      * same rule seals them here after the idle timeout; waiting for that makes the rebuild complete, with the
      * same archives, instead of reporting them open.
      */
-    private static void awaitIdleSeals(IngestApplication app, IngestConfig config, long deadline,
-                                       Consumer<String> progress) throws InterruptedException {
+    private static void awaitIdleSeals(IngestApplication app, IngestConfig config, SealedEventReader sealedEvents,
+                                       long deadline, Consumer<String> progress) throws InterruptedException {
         long idleMs = config.recordingIdleTimeout().toMillis();
         long now = System.currentTimeMillis();
         Set<String> due = new TreeSet<>();
@@ -197,8 +192,8 @@ public final class Rebuild {
         progress.accept("rebuild " + config.applicationId() + ": " + due.size() + " recording(s) without an end are "
                 + "idle (sealed live by wall clock); sealing them here takes up to the idle timeout of "
                 + idleMs / 1000 + " s: " + due);
-        while (!sealedEvents(config, deadline).values().stream().map(e -> e.path("recording_id").asText())
-                .collect(Collectors.toSet()).containsAll(due)) {
+        while (!sealedEvents.readToEnd(remaining(deadline)).values().stream()
+                .map(e -> e.path("recording_id").asText()).collect(Collectors.toSet()).containsAll(due)) {
             if (app.failure() != null) {
                 throw new IllegalStateException("rebuild " + config.applicationId() + " failed: " + app.failure(),
                         app.failure());
@@ -238,9 +233,10 @@ public final class Rebuild {
 
     /** The committed sealed events, once there is one for every seal this run made (the last commits shortly after). */
     private static SortedMap<String, JsonNode> awaitSealedEvents(IngestApplication app, IngestConfig config,
-                                                                 long deadline) throws InterruptedException {
+                                                                 SealedEventReader sealedEvents, long deadline)
+            throws InterruptedException {
         while (true) {
-            SortedMap<String, JsonNode> sealed = sealedEvents(config, deadline);
+            SortedMap<String, JsonNode> sealed = sealedEvents.readToEnd(remaining(deadline));
             if (sealed.size() >= app.metrics().seals()) {
                 return sealed;
             }
@@ -270,33 +266,9 @@ public final class Rebuild {
         }
     }
 
-    /** Every committed event of the rebuild's sealed topic, by archive file name (a repeat replaces). */
-    private static SortedMap<String, JsonNode> sealedEvents(IngestConfig config, long deadline) {
-        Map<String, Object> p = new TreeMap<>(config.adminProperties());
-        p.keySet().retainAll(ConsumerConfig.configNames());
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        SortedMap<String, JsonNode> out = new TreeMap<>();
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(),
-                new ByteArrayDeserializer())) {
-            List<TopicPartition> parts = c.partitionsFor(config.sealedTopic(), Duration.ofSeconds(30)).stream()
-                    .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
-            c.assign(parts);
-            c.seekToBeginning(parts);
-            Map<TopicPartition, Long> ends = c.endOffsets(parts);
-            while (parts.stream().anyMatch(tp -> c.position(tp) < ends.get(tp))) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("cannot read the sealed events of " + config.sealedTopic());
-                }
-                for (ConsumerRecord<String, byte[]> r : c.poll(POLL)) {
-                    JsonNode event = JSON.readTree(r.value());
-                    out.put(Path.of(event.path("archive").asText(r.key())).getFileName().toString(), event);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("a sealed event on " + config.sealedTopic() + " is not JSON", e);
-        }
-        return out;
+    /** What is left of the time until {@code deadline} (System.nanoTime), at least a second for one more read. */
+    private static Duration remaining(long deadline) {
+        return Duration.ofNanos(Math.max(Duration.ofSeconds(1).toNanos(), deadline - System.nanoTime()));
     }
 
     /** Forgets an earlier rebuild with this application id: consumer group, its topics, local state. */
@@ -323,7 +295,12 @@ public final class Rebuild {
             throw new IllegalStateException("cannot delete the topics of " + appId + ": " + e.getCause(), e);
         }
         Path state = config.stateDir().resolve(appId);
-        deleteRecursively(state);
+        try {
+            FileTrees.deleteRecursively(state);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete the rebuild's state directory " + state + ": "
+                    + e.getMessage(), e);
+        }
         progress.accept("rebuild " + appId + ": starting from the beginning (deleted group, topics " + topics
                 + ", state " + state + ")");
     }
@@ -389,18 +366,4 @@ public final class Rebuild {
             throw new IllegalStateException("cannot read the committed offsets of " + group + ": " + e.getCause(), e);
         }
     }
-
-    private static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete the rebuild's state directory " + dir + ": " + e.getMessage(), e);
-        }
-    }
-
 }

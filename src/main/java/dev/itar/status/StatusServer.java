@@ -7,9 +7,14 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.itar.ingest.IngestApplication;
 import dev.itar.ingest.IngestConfig;
+import dev.itar.ingest.IngestMetrics;
 import dev.itar.ingest.OpenRecordings;
 import dev.itar.ingest.OpenRecordings.OpenRecording;
 
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.slf4j.Logger;
@@ -31,7 +36,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The live status of one ingest instance over HTTP, on the JDK's own {@code com.sun.net.httpserver} (three small
- * read-only endpoints need no web framework, and the Prometheus text format is a few lines):
+ * read-only endpoints need no web framework):
  *
  * <ul>
  * <li>{@code GET /health}: 200 and {@code {"state": "RUNNING", ...}} while Kafka Streams is RUNNING or
@@ -41,7 +46,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <li>{@code GET /recordings}: the open recordings of this instance from the {@code recording-state} store
  *     (interactive query): frames per sensor, chunk bytes, records by type, first/last record timestamp and
  *     {@code idle_ms} (wall clock now minus the last record timestamp). 503 while the store is not queryable.</li>
- * <li>{@code GET /metrics}: Prometheus text format 0.0.4 ({@link PrometheusText}).</li>
+ * <li>{@code GET /metrics}: Prometheus text format 0.0.4 of the application's Micrometer registry
+ *     ({@link IngestMetrics}: the pipeline's meters and Kafka Streams' metrics) plus the JVM's heap, garbage
+ *     collection and thread meters, which this endpoint binds while it runs.</li>
  * </ul>
  *
  * Other paths are 404, other methods than GET and HEAD 405. Listens on {@code http.host} (127.0.0.1 by default)
@@ -51,16 +58,25 @@ public final class StatusServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StatusServer.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** Prometheus text exposition format 0.0.4, what {@link PrometheusMeterRegistry#scrape()} writes. */
+    public static final String METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
     private final HttpServer server;
     private final ExecutorService executor;
     private final IngestApplication app;
     private final Clock clock;
+    private final JvmGcMetrics gcMetrics;
 
     private StatusServer(HttpServer server, ExecutorService executor, IngestApplication app, Clock clock) {
         this.server = server;
         this.executor = executor;
         this.app = app;
         this.clock = clock;
+        PrometheusMeterRegistry registry = app.metrics().registry();
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        this.gcMetrics = new JvmGcMetrics();
+        gcMetrics.bindTo(registry);
     }
 
     /** Starts the endpoint as the application's configuration says; empty when {@code http.port} is -1. */
@@ -206,12 +222,8 @@ public final class StatusServer implements AutoCloseable {
     }
 
     private Response metrics() {
-        PrometheusText text = new PrometheusText().ingest(app.metrics());
-        KafkaStreams streams = app.kafkaStreams();
-        if (streams != null) {
-            text.kafka(streams.metrics());
-        }
-        return new Response(200, PrometheusText.CONTENT_TYPE, text.render().getBytes(StandardCharsets.UTF_8));
+        return new Response(200, METRICS_CONTENT_TYPE,
+                app.metrics().registry().scrape().getBytes(StandardCharsets.UTF_8));
     }
 
     private static ObjectNode error(String message) {
@@ -232,6 +244,7 @@ public final class StatusServer implements AutoCloseable {
     public void close() {
         server.stop(1);
         executor.shutdownNow();
+        gcMetrics.close();
         LOG.info("status endpoint on {} stopped", uri());
     }
 

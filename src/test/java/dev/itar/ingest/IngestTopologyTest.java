@@ -41,6 +41,7 @@ import java.util.Properties;
 
 import static dev.itar.ingest.TestRecordings.JSON;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
 /** The topology against Kafka Streams' TopologyTestDriver: every wire-format rule, sealing, dead letters. */
 class IngestTopologyTest {
@@ -536,7 +537,12 @@ class IngestTopologyTest {
         assertThat(metrics.seals()).isEqualTo(1);
         assertThat(metrics.archiveBytes()).isGreaterThan(0);
         assertThat(metrics.openRecordings()).isZero();
-        assertThat(metrics.snapshot()).containsEntry("itar_records_accepted_total{type=\"camera\"}", 2L)
-                .containsEntry("itar_seals_total{trigger=\"end\"}", 1L);
+        assertThat(metrics.recordsAcceptedByType()).containsExactly(entry("camera", 2L), entry("end", 1L),
+                entry("pose", 1L));
+        assertThat(metrics.sealsByTrigger()).containsExactly(entry("end", 1L));
+        assertThat(metrics.registry().scrape())
+                .contains("itar_records_accepted_total{type=\"camera\"} 2.0")
+                .contains("itar_seals_total{trigger=\"end\"} 1.0")
+                .contains("itar_open_recordings 0.0");
     }
 }

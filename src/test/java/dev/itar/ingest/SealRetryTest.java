@@ -34,6 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SealRetryTest {
     static final long T = 1_600_000_000_000_000L;
     static final long TS = 1_700_000_000_000L;
+    static final long FIRST_RETRY_MS = 1000;
 
     @TempDir
     Path tmp;
@@ -95,7 +96,7 @@ class SealRetryTest {
         assertThat(metrics.sealFailures()).isEqualTo(1);
 
         // it is retried with backoff; meanwhile more recordings are ingested and sealed
-        driver.advanceWallClockTime(Duration.ofMillis(RecordingProcessor.RETRY_FIRST_MS));
+        driver.advanceWallClockTime(Duration.ofMillis(FIRST_RETRY_MS));
         pipe(recording("fine-2", T + 1_000_000));
         assertThat(sealedIds()).containsExactly("fine-2");
         assertThat(metrics.sealFailures()).isEqualTo(2);
@@ -103,11 +104,11 @@ class SealRetryTest {
         // storage is back: the next retry seals it, once
         Files.delete(blocked.resolve("in-the-way"));
         Files.delete(blocked);
-        driver.advanceWallClockTime(Duration.ofMillis(2 * RecordingProcessor.RETRY_FIRST_MS));
+        driver.advanceWallClockTime(Duration.ofMillis(2 * FIRST_RETRY_MS));
         assertThat(sealedIds()).containsExactly("stuck");
         assertThat(metrics.pendingSeals()).isEmpty();
         assertThat(ArchiveVerifier.verify(archives.resolve("stuck.ncore4.zarr.itar")).problems()).isEmpty();
-        driver.advanceWallClockTime(Duration.ofMillis(10 * RecordingProcessor.RETRY_FIRST_MS));
+        driver.advanceWallClockTime(Duration.ofMillis(10 * FIRST_RETRY_MS));
         assertThat(sealedIds()).isEmpty();
     }
 }

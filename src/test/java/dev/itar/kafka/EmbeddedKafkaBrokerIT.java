@@ -114,7 +114,7 @@ class EmbeddedKafkaBrokerIT {
         Path logDir = dir.resolve("child");
         int port;
         int controllerPort;
-        try (ChildProcessBroker child = EmbeddedKafkaBroker.startChild(logDir)) {
+        try (ChildProcessBroker child = ChildProcessBroker.start(logDir)) {
             assertThat(child.bootstrapServers()).startsWith("127.0.0.1:");
             port = child.port();
             controllerPort = child.controllerPort();
@@ -130,7 +130,7 @@ class EmbeddedKafkaBrokerIT {
             assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
         }
         // A stopped child broker comes back on the same log dir and ports with its data.
-        try (ChildProcessBroker again = EmbeddedKafkaBroker.startChild(logDir, port, controllerPort)) {
+        try (ChildProcessBroker again = ChildProcessBroker.start(logDir, port, controllerPort)) {
             assertThat(again.port()).isEqualTo(port);
             try (KafkaConsumer<String, byte[]> c = consumer(again.bootstrapServers(), Map.of())) {
                 assertThat(read(c, "child", 1, WAIT)).extracting(ConsumerRecord::key).containsExactly("from-parent");

@@ -12,28 +12,28 @@ class EmbeddedKafkaBrokerTest {
 
     @Test
     void mainRequiresALogDir() {
-        assertThatThrownBy(() -> EmbeddedKafkaBroker.Main.parse(new String[] {"--port", "9092"}))
+        assertThatThrownBy(() -> ChildProcessBroker.Main.parse(new String[] {"--port", "9092"}))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("--log-dir is required");
     }
 
     @Test
     void mainRejectsUnknownOptions() {
-        assertThatThrownBy(() -> EmbeddedKafkaBroker.Main.parse(new String[] {"--log-dir", "/tmp/x", "--verbose", "1"}))
+        assertThatThrownBy(() -> ChildProcessBroker.Main.parse(new String[] {"--log-dir", "/tmp/x", "--verbose", "1"}))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("unknown option '--verbose'");
     }
 
     @Test
     void mainRejectsAnOptionWithoutValue() {
-        assertThatThrownBy(() -> EmbeddedKafkaBroker.Main.parse(new String[] {"--log-dir"}))
+        assertThatThrownBy(() -> ChildProcessBroker.Main.parse(new String[] {"--log-dir"}))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("option --log-dir needs a value");
     }
 
     @Test
     void mainRejectsPropWithoutEquals() {
-        assertThatThrownBy(() -> EmbeddedKafkaBroker.Main.parse(
+        assertThatThrownBy(() -> ChildProcessBroker.Main.parse(
                 new String[] {"--log-dir", "/tmp/x", "--prop", "log.retention.ms"}))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("--prop wants key=value, got 'log.retention.ms'");
@@ -41,7 +41,7 @@ class EmbeddedKafkaBrokerTest {
 
     @Test
     void mainAcceptsAllOptions() {
-        EmbeddedKafkaBroker.Builder b = EmbeddedKafkaBroker.Main.parse(new String[] {
+        EmbeddedKafkaBroker.Builder b = ChildProcessBroker.Main.parse(new String[] {
                 "--log-dir", "/tmp/x", "--port", "9092", "--controller-port", "9093", "--prop", "a.b=c=d"});
         assertThat(b.logDirOption()).isEqualTo(Path.of("/tmp/x"));
         assertThat(b.portOption()).isEqualTo(9092);
@@ -67,7 +67,7 @@ class EmbeddedKafkaBrokerTest {
     void childStartFailsWithTheReasonWhenTheLogDirCannotBeCreated(@org.junit.jupiter.api.io.TempDir Path dir)
             throws Exception {
         Path file = java.nio.file.Files.writeString(dir.resolve("not-a-dir"), "x");
-        assertThatThrownBy(() -> EmbeddedKafkaBroker.startChild(file.resolve("kafka")))
+        assertThatThrownBy(() -> ChildProcessBroker.start(file.resolve("kafka")))
                 .hasMessageContaining("cannot create Kafka log dir " + file.resolve("kafka"));
     }
 }

@@ -67,7 +67,7 @@ class BrokerRestartIT {
                 ProofKit.sendAll(producer, config.framesTopic(), end);
             }
             assertThat(ProofKit.await(app, ProofKit.WAIT, () -> metrics.seals() >= 1))
-                    .as("sealed after the broker restart; metrics %s", metrics.snapshot()).isTrue();
+                    .as("sealed after the broker restart; metrics %s", metrics).isTrue();
             assertThat(app.state()).isEqualTo(KafkaStreams.State.RUNNING);
             assertThat(metrics.deadLetters()).isZero();
         }

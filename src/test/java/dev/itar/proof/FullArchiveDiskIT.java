@@ -56,18 +56,19 @@ class FullArchiveDiskIT {
     @Test
     void aFullArchiveDiskPausesOnlyTheSealThatDoesNotFit() throws Exception {
         Path archives = Files.createDirectories(tmp.resolve("archives"));
-        int mount = run("mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", archives.toString());
-        assumeThat(mount).as("mounting a 3 MiB tmpfs (needs root) at " + archives).isZero();
+        int mount = run("mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", archives.toString());
+        assumeThat(mount).as("mounting a 16 MiB tmpfs (needs root) at " + archives).isZero();
         mounted = archives;
         FileStore store = Files.getFileStore(archives);
-        assertThat(store.getTotalSpace()).isLessThan(8L << 20);
+        assertThat(store.getTotalSpace()).isLessThan(32L << 20);
 
         String bootstrap = KAFKA.bootstrapServers();
-        Map<String, String> settings = ProofKit.settings(bootstrap, "full", "full-app", archives,
-                tmp.resolve("state"));
+        Map<String, String> settings = new java.util.HashMap<>(ProofKit.settings(bootstrap, "full", "full-app",
+                archives, tmp.resolve("state")));
+        settings.put(IngestConfig.RECORDING_SEAL_RETRY_MAX_MS, "2000"); // once space is back, retried soon
         IngestConfig config = ProofKit.config(settings);
         TopicAdmin.ensureTopics(bootstrap, new IngestApplication(config).topics());
-        // a recording whose archive (~4 MB) cannot fit, and a small one (~100 kB) that can
+        // a recording whose archive (~4 MB) cannot fit in the 2 MiB left free, and a small one (~0.9 MB) that can
         List<SimRecord> big = records("full-big", 8.0, 320, 240, 5);
         List<SimRecord> small = records("full-small", 1.0, 64, 48, 6);
 
@@ -110,11 +111,11 @@ class FullArchiveDiskIT {
         List<SimRecord> out = new ArrayList<>();
         sim.records().forEachRemaining(out::add);
         if (prefix.endsWith("big")) {
-            // leave about 1 MiB free: less than the big archive, more than the small one
+            // leave 2 MiB free: less than the big archive, more than the small one
             long free = Files.getFileStore(tmp.resolve("archives")).getUsableSpace();
             try (var ch = java.nio.channels.FileChannel.open(tmp.resolve("archives/filler"),
                     java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE)) {
-                ch.write(java.nio.ByteBuffer.allocate((int) (free - (1 << 20))));
+                ch.write(java.nio.ByteBuffer.allocate((int) (free - (2 << 20))));
             }
         }
         return out;

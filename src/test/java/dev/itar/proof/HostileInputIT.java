@@ -116,10 +116,10 @@ class HostileInputIT {
             }
             dead = ProofKit.poll(dlq, hostileCount, ProofKit.WAIT);
             assertThat(ProofKit.await(app, ProofKit.WAIT, () -> metrics.seals() == 2))
-                    .as("both valid recordings sealed; metrics %s", metrics.snapshot()).isTrue();
+                    .as("both valid recordings sealed; metrics %s", metrics).isTrue();
             assertThat(app.state()).isEqualTo(KafkaStreams.State.RUNNING);
             assertThat(app.failure()).isNull();
-            assertThat(metrics.deadLetters()).as("dead letters counted; %s", metrics.snapshot()).isEqualTo(hostileCount);
+            assertThat(metrics.deadLetters()).as("dead letters counted; %s", metrics).isEqualTo(hostileCount);
         }
         long heapAfter = usedHeapAfterGc();
         System.out.printf("HostileInputIT: %d hostile records, used heap after GC %d MiB before, %d MiB after%n",

@@ -65,6 +65,8 @@ final class ProofKit {
         m.put("commit.interval.ms", "100");
         m.put("consumer.session.timeout.ms", "6000");
         m.put("consumer.heartbeat.interval.ms", "1000");
+        // no status endpoint: its default port is fixed, and anything else on the machine may hold it
+        m.put(IngestConfig.HTTP_PORT, "-1");
         // a killed instance's open transaction must not hold read_committed readers for the default 5 minutes
         m.put("producer.transaction.timeout.ms", "30000");
         return m;

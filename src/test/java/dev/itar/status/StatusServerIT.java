@@ -116,8 +116,8 @@ class StatusServerIT {
 
             HttpResponse<String> metrics = get(base, "/metrics");
             assertThat(metrics.statusCode()).isEqualTo(200);
-            assertThat(metrics.headers().firstValue("Content-Type")).hasValue(PrometheusText.CONTENT_TYPE);
-            Map<String, String> samples = new TreeMap<>();
+            assertThat(metrics.headers().firstValue("Content-Type")).hasValue(StatusServer.METRICS_CONTENT_TYPE);
+            Map<String, Double> samples = new TreeMap<>();
             List<String> bad = new ArrayList<>();
             for (String line : metrics.body().split("\n")) {
                 if (line.startsWith("#")) {
@@ -128,20 +128,26 @@ class StatusServerIT {
                     bad.add(line);
                 } else {
                     int space = line.lastIndexOf(' ');
-                    samples.put(line.substring(0, space), line.substring(space + 1));
+                    samples.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
                 }
             }
             assertThat(bad).as("lines not in the exposition grammar").isEmpty();
-            assertThat(samples).containsEntry("itar_records_accepted_total{type=\"camera\"}", "5")
-                    .containsEntry("itar_records_accepted_total{type=\"start\"}", "1")
-                    .containsEntry("itar_dead_letters_total{code=\"" + InvalidRecordException.BAD_CBOR + "\"}", "1")
-                    .containsEntry("itar_duplicates_total", "0")
-                    .containsEntry("itar_open_recordings", "1")
-                    .containsEntry("itar_seal_duration_seconds_count", "0")
-                    .containsEntry("itar_seal_duration_seconds_sum", "0")
-                    .containsEntry("itar_archive_bytes_total", "0");
-            assertThat(samples.keySet()).anyMatch(k -> k.startsWith("kafka_streams_stream_thread_metrics_"))
-                    .anyMatch(k -> k.startsWith("kafka_streams_") && k.contains("thread_id=\""));
+            assertThat(samples).containsEntry("itar_records_accepted_total{type=\"camera\"}", 5.0)
+                    .containsEntry("itar_records_accepted_total{type=\"start\"}", 1.0)
+                    .containsEntry("itar_dead_letters_total{code=\"" + InvalidRecordException.BAD_CBOR + "\"}", 1.0)
+                    .containsEntry("itar_duplicates_total", 0.0)
+                    .containsEntry("itar_open_recordings", 1.0)
+                    .containsEntry("itar_seal_duration_seconds_count", 0.0)
+                    .containsEntry("itar_seal_duration_seconds_sum", 0.0)
+                    .containsEntry("itar_seal_duration_seconds_max", 0.0)
+                    .containsEntry("itar_archive_bytes_total", 0.0);
+            assertThat(samples.get("itar_record_bytes_total")).isGreaterThanOrEqualTo(5 * 1000.0);
+            // Kafka Streams' own (KafkaStreamsMetrics) and the JVM's (heap, GC, threads)
+            assertThat(samples.keySet()).anyMatch(k -> k.startsWith("kafka_stream_thread_") && k.contains("thread_id=\""))
+                    .anyMatch(k -> k.startsWith("kafka_consumer_"))
+                    .anyMatch(k -> k.startsWith("jvm_memory_used_bytes{") && k.contains("area=\"heap\""))
+                    .anyMatch(k -> k.startsWith("jvm_threads_live_threads"))
+                    .anyMatch(k -> k.startsWith("jvm_gc_"));
             assertThat(metrics.body()).contains("# TYPE itar_records_accepted_total counter\n",
                     "# TYPE itar_open_recordings gauge\n", "# TYPE itar_seal_duration_seconds summary\n");
 

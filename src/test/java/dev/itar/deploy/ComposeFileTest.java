@@ -1,13 +1,13 @@
-package dev.itar.kafka;
+package dev.itar.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -15,7 +15,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -26,8 +27,16 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The structure of docker-compose.yml and the Dockerfile, and (where installed) docker-compose 1.29's verdict. */
+/**
+ * The structure of docker-compose.yml, its host-network override and the Dockerfile, with every variable at its
+ * default (as Compose interpolates them when none is set), and (where installed) docker-compose 1.29's verdict.
+ * {@link ComposeDeploymentIT} runs them.
+ */
 class ComposeFileTest {
+    /** The variables the compose files may use, every one with a default: images, host ports, build network. */
+    private static final Set<String> VARIABLES = Set.of("KAFKA_IMAGE", "ITAR_BUILD_IMAGE", "ITAR_RUNTIME_IMAGE",
+            "KAFKA_PORT", "KAFKA_CONTROLLER_PORT", "KAFKA_EXTERNAL_PORT", "ITAR_HTTP_PORT", "ITAR_BUILD_NETWORK");
+    private static final Pattern VARIABLE = Pattern.compile("\\$\\{([^}:]*)(:-([^}]*))?}");
 
     /** The configuration keys deployments override with ITAR_* variables (ITAR_BOOTSTRAP_SERVERS -> bootstrap.servers). */
     private static final Set<String> SUPPORTED_KEYS = Set.of(IngestConfig.BOOTSTRAP_SERVERS, IngestConfig.ARCHIVE_DIR,
@@ -35,11 +44,41 @@ class ComposeFileTest {
 
     private static Path repo;
     private static JsonNode compose;
+    private static JsonNode hostNetwork;
 
     @BeforeAll
     static void parse() throws IOException {
         repo = Path.of(System.getProperty("basedir", System.getProperty("user.dir")));
-        compose = new ObjectMapper(new YAMLFactory()).readTree(repo.resolve("docker-compose.yml").toFile());
+        compose = parseWithDefaults(repo.resolve("docker-compose.yml"));
+        hostNetwork = parseWithDefaults(repo.resolve("docker-compose.host-network.yml"));
+    }
+
+    /** The file as Compose reads it with no variable set: every {@code ${X:-d}} is d, {@code $$} is {@code $}. */
+    private static JsonNode parseWithDefaults(Path file) throws IOException {
+        String text = Files.readString(file, StandardCharsets.UTF_8);
+        Matcher m = VARIABLE.matcher(text);
+        StringBuilder sb = new StringBuilder();
+        while (m.find()) {
+            m.appendReplacement(sb, Matcher.quoteReplacement(m.group(3) == null ? "" : m.group(3)));
+        }
+        m.appendTail(sb);
+        return new ObjectMapper(new YAMLFactory()).readTree(sb.toString().replace("$$", "$"));
+    }
+
+    @Test
+    void everyVariableIsAKnownOneWithADefault() throws IOException {
+        for (String name : List.of("docker-compose.yml", "docker-compose.host-network.yml")) {
+            String text = Files.readString(repo.resolve(name), StandardCharsets.UTF_8);
+            Matcher m = VARIABLE.matcher(text);
+            Set<String> seen = new TreeSet<>();
+            while (m.find()) {
+                assertThat(m.group(2)).as("%s: ${%s} without a default", name, m.group(1)).isNotNull();
+                seen.add(m.group(1));
+            }
+            assertThat(VARIABLES).as("variables of %s", name).containsAll(seen);
+            // a single '$' not starting ${...} would be interpolated too: shell variables are written $$
+            assertThat(text.replace("$$", "").replaceAll("\\$\\{[^}]*}", "")).as(name).doesNotContain("$");
+        }
     }
 
     private static JsonNode service(String name) {
@@ -73,7 +112,7 @@ class ComposeFileTest {
     @Test
     void kafkaIsASingleNodeKraftBrokerWithHealthCheckAndLargeMessages() {
         JsonNode kafka = service("kafka");
-        assertThat(kafka.path("image").asText()).startsWith("apache/kafka:");
+        assertThat(kafka.path("image").asText()).isEqualTo("apache/kafka:4.1.0");
         JsonNode env = kafka.path("environment");
         assertThat(env.path("KAFKA_PROCESS_ROLES").asText()).isEqualTo("broker,controller");
         assertThat(env.path("KAFKA_CONTROLLER_QUORUM_VOTERS").asText()).startsWith(env.path("KAFKA_NODE_ID").asText() + "@");
@@ -89,6 +128,9 @@ class ComposeFileTest {
         assertThat(Uuid.fromString(env.path("CLUSTER_ID").asText())).isNotNull();
         assertThat(env.path("KAFKA_LOG_DIRS").asText()).isEqualTo("/var/lib/kafka/data");
         assertThat(strings(kafka.path("volumes"))).contains("kafka-data:/var/lib/kafka/data");
+        assertThat(env.path("KAFKA_LISTENERS").asText()).isEqualTo("PLAINTEXT://:9092,CONTROLLER://:9093,EXTERNAL://:29092");
+        assertThat(env.path("KAFKA_ADVERTISED_LISTENERS").asText()).contains("EXTERNAL://localhost:29092");
+        assertThat(strings(kafka.path("ports"))).containsExactly("29092:29092");
         assertThat(String.join(" ", strings(kafka.path("healthcheck").path("test"))))
                 .contains("kafka-broker-api-versions.sh");
     }
@@ -108,16 +150,22 @@ class ComposeFileTest {
     void ingestorIsBuiltHereWaitsForTopicsAndIsHealthChecked() {
         JsonNode ingestor = service("ingestor");
         assertThat(ingestor.path("build").path("dockerfile").asText()).isEqualTo("Dockerfile");
+        assertThat(ingestor.path("build").path("args").path("BUILD_IMAGE").asText())
+                .isEqualTo("maven:3.9-eclipse-temurin-17");
+        assertThat(ingestor.path("build").path("args").path("RUNTIME_IMAGE").asText()).isEqualTo("eclipse-temurin:17-jre");
+        assertThat(service("simulator").path("build")).isEqualTo(ingestor.path("build"));
         assertThat(ingestor.path("depends_on").path("kafka").path("condition").asText()).isEqualTo("service_healthy");
         assertThat(ingestor.path("depends_on").path("topics").path("condition").asText())
                 .isEqualTo("service_completed_successfully");
         JsonNode env = ingestor.path("environment");
         assertThat(env.path("ITAR_BOOTSTRAP_SERVERS").asText()).isEqualTo("kafka:9092");
-        assertThat(env.path("ITAR_ARCHIVE_DIR").asText()).isEqualTo("/archives");
-        assertThat(env.path("ITAR_STATE_DIR").asText()).isEqualTo("/state");
-        assertThat(strings(ingestor.path("volumes")))
-                .contains("./config:/config:ro", "archives:/archives", "state:/state");
-        assertThat(names(compose.path("volumes"))).contains("archives", "state", "kafka-data");
+        // archives and state on one volume: a seal renames from the state into the archive directory
+        assertThat(env.path("ITAR_ARCHIVE_DIR").asText()).isEqualTo("/data/archives");
+        assertThat(env.path("ITAR_STATE_DIR").asText()).isEqualTo("/data/state");
+        assertThat(strings(ingestor.path("volumes"))).containsExactlyInAnyOrder("./config:/config:ro", "data:/data");
+        assertThat(names(compose.path("volumes"))).containsExactlyInAnyOrder("data", "kafka-data");
+        assertThat(env.path("ITAR_HTTP_PORT").asText()).isEqualTo("8080");
+        assertThat(strings(ingestor.path("ports"))).containsExactly("8080:8080");
         String health = String.join(" ", strings(ingestor.path("healthcheck").path("test")));
         assertThat(health).contains("/dev/tcp/127.0.0.1/8080").contains("GET /health");
     }
@@ -128,6 +176,7 @@ class ComposeFileTest {
         assertThat(strings(sim.path("command")))
                 .containsSequence("java", "-jar", "/app/itar-ingest.jar", "simulate")
                 .containsSequence("--bootstrap-servers", "kafka:9092")
+                .containsSequence("--vehicles", "3")
                 .containsSequence("--topic", "vehicle-frames");
         assertThat(sim.path("depends_on").path("kafka").path("condition").asText()).isEqualTo("service_healthy");
     }
@@ -152,8 +201,9 @@ class ComposeFileTest {
         IngestConfig config = IngestConfig.load(repo.resolve("config/application.properties"), env);
 
         assertThat(config.bootstrapServers()).isEqualTo("kafka:9092");
-        assertThat(config.archiveDir()).isEqualTo(Path.of("/archives"));
-        assertThat(config.stateDir()).isEqualTo(Path.of("/state"));
+        assertThat(config.archiveDir()).isEqualTo(Path.of("/data/archives"));
+        assertThat(config.stateDir()).isEqualTo(Path.of("/data/state"));
+        assertThat(config.httpPort()).isEqualTo(8080);
         assertThat(config.origin(IngestConfig.STATE_DIR)).contains("ITAR_STATE_DIR");
         // The initialiser creates what `run` would create, so whichever runs first the topics are the same.
         String script = String.join("\n", strings(service("topics").path("command")));
@@ -165,67 +215,86 @@ class ComposeFileTest {
     }
 
     @Test
-    void dockerfileBuildsWithMavenAndRunsTheShadedJarOnAJre() throws IOException {
+    void hostNetworkOverrideRunsEveryServiceOnTheHostsLoopbackOnly() {
+        assertThat(names(hostNetwork.path("services"))).containsExactlyInAnyOrderElementsOf(names(compose.path("services")));
+        hostNetwork.path("services").fields().forEachRemaining(e -> {
+            JsonNode s = e.getValue();
+            assertThat(s.path("network_mode").asText()).as("%s network_mode", e.getKey()).isEqualTo("host");
+            assertThat(strings(s.path("extra_hosts"))).as("%s extra_hosts", e.getKey()).contains("kafka:127.0.0.1");
+            if (compose.path("services").path(e.getKey()).has("ports")) {
+                assertThat(s.has("ports")).as("%s resets its published ports", e.getKey()).isTrue();
+                assertThat(s.path("ports").size()).as("%s ports after !reset", e.getKey()).isZero();
+            }
+        });
+        JsonNode env = hostNetwork.path("services").path("kafka").path("environment");
+        assertThat(env.path("KAFKA_LISTENERS").asText())
+                .isEqualTo("PLAINTEXT://127.0.0.1:9092,CONTROLLER://127.0.0.1:9093,EXTERNAL://127.0.0.1:29092");
+        assertThat(env.path("KAFKA_ADVERTISED_LISTENERS").asText())
+                .isEqualTo("PLAINTEXT://kafka:9092,EXTERNAL://127.0.0.1:29092");
+        assertThat(env.path("KAFKA_CONTROLLER_QUORUM_VOTERS").asText()).isEqualTo("1@127.0.0.1:9093");
+        assertThat(hostNetwork.path("services").path("ingestor").path("environment").path("ITAR_HTTP_HOST").asText())
+                .isEqualTo("127.0.0.1");
+        for (String built : List.of("ingestor", "simulator")) {
+            assertThat(hostNetwork.path("services").path(built).path("build").path("network").asText()).isEqualTo("host");
+        }
+        assertThat(hostNetwork.has("networks")).as("no networks of its own").isFalse();
+    }
+
+    @Test
+    void dockerfileBuildsWithSubstitutableImagesAndRunsTheShadedJarOnAJre() throws IOException {
         String dockerfile = Files.readString(repo.resolve("Dockerfile"), StandardCharsets.UTF_8);
-        assertThat(dockerfile).contains("FROM maven:3.9-eclipse-temurin-17 AS build")
+        assertThat(dockerfile).contains("ARG BUILD_IMAGE=maven:3.9-eclipse-temurin-17")
+                .contains("ARG RUNTIME_IMAGE=eclipse-temurin:17-jre")
+                .contains("FROM ${BUILD_IMAGE} AS build")
+                .contains("FROM ${RUNTIME_IMAGE}\n")
                 .contains("mvn -B -DskipTests package")
-                .contains("FROM eclipse-temurin:17-jre")
                 .contains("COPY --from=build /build/target/itar-ingest.jar /app/itar-ingest.jar")
+                .contains("ENV ITAR_ARCHIVE_DIR=/data/archives \\\n    ITAR_STATE_DIR=/data/state")
+                .contains("VOLUME [\"/data\"]")
                 .contains("CMD [\"java\", \"-jar\", \"/app/itar-ingest.jar\", \"run\", \"--config\", "
                         + "\"/config/application.properties\"]");
-        assertThat(Files.readAllLines(repo.resolve(".dockerignore"))).contains("**/target", ".git");
+        // a goal beyond what `package` uses needs artifacts a prepared offline repository does not hold
+        assertThat(dockerfile).doesNotContain("go-offline").doesNotContain("dependency:");
+        assertThat(Files.readAllLines(repo.resolve(".dockerignore"))).contains("**/target", ".git", "src/test");
     }
 
     @Test
     void dockerCompose129AcceptsTheFile() throws Exception {
-        Optional<Path> binary = onPath("docker-compose");
-        assumeThat(binary).as("docker-compose on PATH").isPresent();
-        Result r = run(binary.get(), repo.resolve("docker-compose.yml"));
-        assertThat(r.exitCode()).as("docker-compose config -q said:%n%s", r.output()).isZero();
+        Command.Result r = config129(repo.resolve("docker-compose.yml"));
+        assertThat(r.ok()).as("%s", r.describe()).isTrue();
     }
 
     @Test
     void dockerCompose129CheckCatchesABrokenFile(@TempDir Path dir) throws Exception {
-        Optional<Path> binary = onPath("docker-compose");
-        assumeThat(binary).as("docker-compose on PATH").isPresent();
         // Proves the check above can fail: an unknown service key is rejected.
         String broken = Files.readString(repo.resolve("docker-compose.yml"))
                 .replace("  ingestor:\n", "  ingestor:\n    no_such_key: 1\n");
-        Path file = Files.writeString(dir.resolve("docker-compose.yml"), broken);
-        Result r = run(binary.get(), file);
-        assertThat(r.exitCode()).isNotZero();
+        Command.Result r = config129(Files.writeString(dir.resolve("docker-compose.yml"), broken));
+        assertThat(r.ok()).isFalse();
         assertThat(r.output()).contains("no_such_key");
     }
 
-    private record Result(int exitCode, String output) {
+    @Test
+    void dockerCompose129RefusesTheHostNetworkOverrideAsTheReadmeSays() throws Exception {
+        Command.Result r = config129(repo.resolve("docker-compose.yml"), repo.resolve("docker-compose.host-network.yml"));
+        assertThat(r.ok()).as("%s", r.describe()).isFalse();
+        assertThat(r.output()).contains("!reset");
     }
 
-    private static Result run(Path binary, Path file) throws Exception {
-        Process p = new ProcessBuilder(binary.toString(), "-f", file.toString(), "config", "-q")
-                .directory(file.getParent().toFile())
-                .redirectErrorStream(true)
-                .start();
-        p.getOutputStream().close();
-        byte[] out = p.getInputStream().readAllBytes(); // ends when the process closes its output
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("docker-compose config did not finish within 120 s");
+    /** {@code docker-compose -f FILE... config -q} of a docker-compose 1.x on PATH; skips where there is none. */
+    private static Command.Result config129(Path... files) throws Exception {
+        Optional<Path> binary = Command.onPath("docker-compose");
+        assumeThat(binary).as("docker-compose on PATH").isPresent();
+        Command.Result version = Command.run(List.of(binary.get().toString(), "version", "--short"), Map.of(), repo,
+                Duration.ofMinutes(2));
+        assumeThat(version.output().strip()).as("docker-compose on PATH is 1.x").startsWith("1.");
+        List<String> command = new ArrayList<>(List.of(binary.get().toString()));
+        for (Path f : files) {
+            command.add("-f");
+            command.add(f.toString());
         }
-        return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
-    }
-
-    private static Optional<Path> onPath(String name) {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return Optional.empty();
-        }
-        for (String dir : path.split(File.pathSeparator)) {
-            Path candidate = Path.of(dir, name);
-            if (Files.isExecutable(candidate)) {
-                return Optional.of(candidate);
-            }
-        }
-        return Optional.empty();
+        command.addAll(List.of("config", "-q"));
+        return Command.run(command, Map.of(), files[0].getParent(), Duration.ofMinutes(2));
     }
 
     private static List<String> names(JsonNode object) {

@@ -2,6 +2,7 @@ package dev.itar.kafka;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -12,13 +13,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * An {@link EmbeddedKafkaBroker} running in a child JVM ({@code EmbeddedKafkaBroker$Main}) on the current
- * classpath, so a test can stop it with SIGTERM ({@link #stop()}) or kill it outright ({@link #kill()}) —
+ * An {@link EmbeddedKafkaBroker} running in a child JVM ({@link Main}) on the current classpath (tests only), so a test can stop it with SIGTERM ({@link #stop()}) or kill it outright ({@link #kill()}) —
  * things an in-process broker cannot do to itself. Its log dir is kept; starting another child on the same
  * log dir (and ports) brings the data back.
  *
@@ -26,6 +27,9 @@ import java.util.concurrent.TimeoutException;
  * Its stdin stays open: when this JVM dies the pipe closes and the child shuts itself down.
  */
 public final class ChildProcessBroker implements AutoCloseable {
+
+    /** The line a child broker prints on stdout once it serves requests. */
+    static final String READY_PREFIX = "BOOTSTRAP=";
 
     /** Formatting plus startup takes ~3 s here; a loaded CI machine gets generous headroom. */
     static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
@@ -43,6 +47,16 @@ public final class ChildProcessBroker implements AutoCloseable {
         this.controllerPort = controllerPort;
     }
 
+    /** Starts a broker in a child JVM on free ports, with its log dir at {@code logDir} (kept). */
+    public static ChildProcessBroker start(Path logDir) {
+        return start(logDir, 0, 0, Map.of());
+    }
+
+    /** As {@link #start(Path)} but on given ports (0 = pick free), e.g. to come back where clients look. */
+    public static ChildProcessBroker start(Path logDir, int port, int controllerPort) {
+        return start(logDir, port, controllerPort, Map.of());
+    }
+
     static ChildProcessBroker start(Path logDir, int port, int controllerPort, Map<String, String> props) {
         Path dir = logDir.toAbsolutePath();
         try {
@@ -57,7 +71,7 @@ public final class ChildProcessBroker implements AutoCloseable {
         command.add("-Xmx1g");
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
-        command.add(EmbeddedKafkaBroker.Main.class.getName());
+        command.add(Main.class.getName());
         command.add("--log-dir");
         command.add(dir.toString());
         command.add("--port");
@@ -91,15 +105,15 @@ public final class ChildProcessBroker implements AutoCloseable {
                     new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = r.readLine()) != null) {
-                    if (!ready.isDone() && line.startsWith(EmbeddedKafkaBroker.READY_PREFIX)) {
-                        ready.complete(line.substring(EmbeddedKafkaBroker.READY_PREFIX.length()).strip());
+                    if (!ready.isDone() && line.startsWith(READY_PREFIX)) {
+                        ready.complete(line.substring(READY_PREFIX.length()).strip());
                     }
                 }
             } catch (IOException e) {
                 ready.completeExceptionally(e);
             }
             ready.completeExceptionally(new IllegalStateException("child Kafka broker for " + dir
-                    + " closed its stdout before printing " + EmbeddedKafkaBroker.READY_PREFIX + "..."));
+                    + " closed its stdout before printing " + READY_PREFIX + "..."));
         }, "itar-kafka-child-stdout");
         reader.setDaemon(true);
         reader.start();
@@ -107,7 +121,7 @@ public final class ChildProcessBroker implements AutoCloseable {
             return ready.get(READY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             throw new IllegalStateException("child Kafka broker for " + dir + " did not print "
-                    + EmbeddedKafkaBroker.READY_PREFIX + "... within " + READY_TIMEOUT.toSeconds() + " s", e);
+                    + READY_PREFIX + "... within " + READY_TIMEOUT.toSeconds() + " s", e);
         } catch (ExecutionException e) {
             String exit = process.isAlive() ? "" : " (exit code " + process.exitValue() + ")";
             throw new IllegalStateException(e.getCause().getMessage() + exit, e.getCause());
@@ -178,5 +192,74 @@ public final class ChildProcessBroker implements AutoCloseable {
     @Override
     public String toString() {
         return "ChildProcessBroker[pid " + process.pid() + ", " + bootstrapServers + ", logDir=" + logDir + "]";
+    }
+
+    /**
+     * Entry point of a child-process broker: {@code --log-dir DIR [--port N] [--controller-port N]
+     * [--prop key=value]...}. Prints {@code BOOTSTRAP=127.0.0.1:port} on stdout when ready; shuts down
+     * cleanly on SIGTERM, and also when its stdin reaches end of file (the parent died), so no broker outlives
+     * the test JVM that started it.
+     */
+    public static final class Main {
+        private Main() {
+        }
+
+        public static void main(String[] args) throws Exception {
+            EmbeddedKafkaBroker.Builder builder = parse(args);
+            EmbeddedKafkaBroker broker = builder.start();
+            CountDownLatch done = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                broker.close();
+                done.countDown();
+            }, "itar-kafka-shutdown"));
+            System.out.println(READY_PREFIX + broker.bootstrapServers());
+            System.out.flush();
+            Thread stdinWatch = new Thread(() -> {
+                try (InputStream in = System.in) {
+                    while (in.read() >= 0) {
+                        // ignore input; only end of file matters
+                    }
+                } catch (IOException ignored) {
+                    // treat a broken stdin like end of file
+                }
+                System.exit(0);
+            }, "itar-kafka-parent-watch");
+            stdinWatch.setDaemon(true);
+            stdinWatch.start();
+            done.await();
+        }
+
+        static EmbeddedKafkaBroker.Builder parse(String[] args) {
+            EmbeddedKafkaBroker.Builder b = EmbeddedKafkaBroker.builder();
+            boolean haveLogDir = false;
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
+                if (i + 1 >= args.length) {
+                    throw new IllegalArgumentException("option " + a + " needs a value");
+                }
+                String v = args[++i];
+                switch (a) {
+                    case "--log-dir" -> {
+                        b.logDir(Path.of(v));
+                        haveLogDir = true;
+                    }
+                    case "--port" -> b.port(Integer.parseInt(v));
+                    case "--controller-port" -> b.controllerPort(Integer.parseInt(v));
+                    case "--prop" -> {
+                        int eq = v.indexOf('=');
+                        if (eq <= 0) {
+                            throw new IllegalArgumentException("--prop wants key=value, got '" + v + "'");
+                        }
+                        b.property(v.substring(0, eq), v.substring(eq + 1));
+                    }
+                    default -> throw new IllegalArgumentException("unknown option '" + a
+                            + "' (expected --log-dir, --port, --controller-port, --prop)");
+                }
+            }
+            if (!haveLogDir) {
+                throw new IllegalArgumentException("--log-dir is required");
+            }
+            return b;
+        }
     }
 }
