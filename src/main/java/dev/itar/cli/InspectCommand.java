@@ -56,7 +56,7 @@ final class InspectCommand extends ConsoleCommand {
             payload += e.size();
         }
         Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("file", a.path().toString());
+        doc.put("file", a.name());
         doc.put("zarr_format", r.zarrFormat());
         doc.put("root_dialect", a.rootDialect().map(d -> d.cliName()).orElse(null));
         doc.put("members", a.entries().size());

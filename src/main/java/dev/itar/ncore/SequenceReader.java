@@ -2,6 +2,7 @@ package dev.itar.ncore;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.itar.archive.ByteSource;
 import dev.itar.frames.CameraFrame;
 import dev.itar.frames.IntrinsicsFrame;
 import dev.itar.frames.LidarFrame;
@@ -57,6 +58,17 @@ public final class SequenceReader implements Closeable {
         this.start = number(iv.get("start"), "", "sequence_timestamp_interval_us.start");
         this.stop = number(iv.get("stop"), "", "sequence_timestamp_interval_us.stop");
         this.genericMetaData = objectOrEmpty(root.get("generic_meta_data"));
+    }
+
+    /** Opens the archive in {@code source}; the caller keeps the source and closes it after this reader. */
+    public static SequenceReader open(ByteSource source) throws IOException {
+        ZarrArchiveReader z = ZarrArchiveReader.open(source);
+        try {
+            return new SequenceReader(z);
+        } catch (IOException | RuntimeException e) {
+            z.close();
+            throw e;
+        }
     }
 
     /** Opens an archive; closing the reader closes the file. */
@@ -357,6 +369,6 @@ public final class SequenceReader implements Closeable {
     }
 
     private SequenceFormatException bad(String node, String what) {
-        return new SequenceFormatException(zarr.path() + ": node '" + node + "': " + what);
+        return new SequenceFormatException(zarr.name() + ": node '" + node + "': " + what);
     }
 }
