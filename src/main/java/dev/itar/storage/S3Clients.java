@@ -23,9 +23,12 @@ final class S3Clients {
         try {
             return builder(settings).build();
         } catch (SdkClientException e) {
+            if (settings.region().isEmpty() && String.valueOf(e.getMessage()).contains("Unable to load region")) {
+                throw new StorageException(location, StorageException.Reason.BAD_SETTING, "no region: set "
+                        + S3Settings.REGION + " (ITAR_S3_REGION) or AWS_REGION; the SDK's region chain found none", e);
+            }
             throw new StorageException(location, StorageException.Reason.BAD_SETTING,
-                    "cannot set up the S3 client: " + oneLine(e.getMessage())
-                            + (settings.region().isEmpty() ? " (set " + S3Settings.REGION + " or AWS_REGION)" : ""), e);
+                    "cannot set up the S3 client: " + oneLine(e.getMessage()), e);
         } catch (IllegalArgumentException e) {
             throw new StorageException(location, StorageException.Reason.BAD_SETTING,
                     "cannot set up the S3 client: " + oneLine(e.getMessage()), e);

@@ -31,7 +31,7 @@ public final class StorageException extends IOException {
         NO_SUCH_BUCKET(Kind.CONFIGURATION, "no such bucket"),
         NOT_FOUND(Kind.CONFIGURATION, "no such object"),
         ACCESS_DENIED(Kind.CONFIGURATION, "access denied"),
-        BAD_CREDENTIALS(Kind.CONFIGURATION, "credentials rejected"),
+        BAD_CREDENTIALS(Kind.CONFIGURATION, "access denied: credentials rejected"),
         NO_CREDENTIALS(Kind.CONFIGURATION, "no credentials"),
         BAD_SETTING(Kind.CONFIGURATION, "bad storage setting"),
         REJECTED(Kind.CONFIGURATION, "request rejected");
