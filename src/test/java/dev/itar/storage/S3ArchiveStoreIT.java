@@ -278,6 +278,32 @@ class S3ArchiveStoreIT {
     }
 
     @Test
+    void anObjectReplacedWhileOpenFailsLoudlyInsteadOfMixingVersions() throws Exception {
+        try (ArchiveStore store = store("replaced")) {
+            store.put("h.itar", bytes(3 << 20, 7));
+            try (ByteSource s = store.open("h.itar")) {
+                assertThat(s.read(0, 100)).isEqualTo(java.util.Arrays.copyOf(bytes(3 << 20, 7), 100));
+                store.put("h.itar", bytes(3 << 20, 8));
+                assertThatThrownBy(() -> s.read(0, 100)).isInstanceOfSatisfying(StorageException.class,
+                        e -> assertThat(e.getMessage()).startsWith("s3://" + bucket + "/replaced/h.itar: ")
+                                .contains("replaced while it was being read"));
+            }
+        }
+    }
+
+    @Test
+    void anEmptyObjectOpensAsNoBytesAndIsNotAnArchive() throws Exception {
+        try (ArchiveStore store = store("empty")) {
+            store.put("i.itar", new byte[0]);
+            try (ByteSource s = store.open("i.itar")) {
+                assertThat(s.size()).isZero();
+                assertThatThrownBy(() -> IndexedTarReader.open(s))
+                        .hasMessageStartingWith("s3://" + bucket + "/empty/i.itar: file of 0 bytes is too small");
+            }
+        }
+    }
+
+    @Test
     void aMissingObjectIsNotFound() throws Exception {
         try (ArchiveStore store = store("missing")) {
             assertThatThrownBy(() -> store.open("nothing.itar")).isInstanceOfSatisfying(StorageException.class, e -> {
