@@ -5,6 +5,7 @@ import java.io.Closeable;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Where sealed archives and their sequence meta go: a local directory, or {@code s3://bucket/prefix} in S3 or a
@@ -37,6 +38,13 @@ public interface ArchiveStore extends Closeable {
 
     /** Writes a small object (the sequence meta JSON) atomically. */
     void put(String name, byte[] content) throws StorageException;
+
+    /**
+     * The size of object {@code name}, or empty when there is none: whether an earlier publish completed (after
+     * a crash between publishing and recording that it was published, say). S3 answers a missing bucket like a
+     * missing object here; the next write reports the bucket.
+     */
+    Optional<Long> size(String name) throws StorageException;
 
     /** Opens object {@code name} for reading by position; close it when done. */
     ByteSource open(String name) throws StorageException;

@@ -14,6 +14,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -106,6 +107,18 @@ final class LocalArchiveStore implements ArchiveStore {
             AtomicFiles.write(target, content);
         } catch (IOException e) {
             throw LocalFailures.of(target.toString(), "cannot write " + content.length + " bytes", e);
+        }
+    }
+
+    @Override
+    public Optional<Long> size(String name) throws StorageException {
+        Path file = dir.resolve(ObjectNames.check(name));
+        try {
+            return Optional.of(Files.size(file));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw LocalFailures.of(file.toString(), "cannot read the size", e);
         }
     }
 

@@ -12,6 +12,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -19,7 +20,9 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.AbortMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
 import software.amazon.awssdk.services.s3.model.ListMultipartUploadsRequest;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 
 /**
@@ -117,6 +120,19 @@ final class S3ArchiveStore implements ArchiveStore {
                     RequestBody.fromBytes(content));
         } catch (SdkException e) {
             throw S3Failures.of(target.toString(), "cannot write " + content.length + " bytes", e);
+        }
+    }
+
+    @Override
+    public Optional<Long> size(String name) throws StorageException {
+        S3Uri target = prefix.resolve(ObjectNames.check(name));
+        try {
+            return Optional.of(client.headObject(HeadObjectRequest.builder().bucket(target.bucket()).key(target.key())
+                    .build()).contentLength());
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        } catch (SdkException e) {
+            throw S3Failures.of(target.toString(), "cannot read the size", e);
         }
     }
 

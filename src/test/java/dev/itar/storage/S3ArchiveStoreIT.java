@@ -154,16 +154,21 @@ class S3ArchiveStoreIT {
 
     @Test
     void aStreamedObjectAppearsOnlyWhenCommitted() throws Exception {
-        byte[] content = bytes(3 * PART + 1, 3);
-        try (ArchiveStore store = store("appears"); S3Client c = S3.client();
-             ArchiveOutput out = store.create("c.itar")) {
-            out.write(content, 0, 2 * PART + 1); // two parts sent: a multipart upload is under way
-            assertThat(uploads(c, "appears/")).extracting(MultipartUpload::key).containsExactly("appears/c.itar");
+        byte[] content = bytes(4 * PART + 1, 3);
+        // one part in flight: once part 3 is on its way, parts 1 and 2 are stored
+        try (ArchiveStore store = ArchiveStores.open("s3://" + bucket + "/appears", S3.settings().withParts(PART, 1));
+             S3Client c = S3.client(); ArchiveOutput out = store.create("c.itar")) {
+            out.write(content, 0, 3 * PART + 1);
+            List<MultipartUpload> open = uploads(c, "appears/");
+            assertThat(open).extracting(MultipartUpload::key).containsExactly("appears/c.itar");
+            assertThat(c.listParts(b -> b.bucket(bucket).key("appears/c.itar").uploadId(open.get(0).uploadId()))
+                    .parts()).hasSizeGreaterThanOrEqualTo(2);
             assertThat(exists(c, "appears/c.itar")).isFalse();
-            out.write(content, 2 * PART + 1, content.length - (2 * PART + 1));
+            out.write(content, 3 * PART + 1, content.length - (3 * PART + 1));
             assertThat(exists(c, "appears/c.itar")).isFalse();
             out.commit();
             assertThat(out.written()).isEqualTo(content.length);
+            assertThat(store.size("c.itar")).contains((long) content.length);
             assertThat(c.getObjectAsBytes(b -> b.bucket(bucket).key("appears/c.itar")).asByteArray()).isEqualTo(content);
             assertThat(uploads(c, "appears/")).isEmpty();
         }
@@ -176,6 +181,7 @@ class S3ArchiveStoreIT {
                 out.write(bytes(3 * PART, 2));
             }
             assertThat(exists(c, "closed/b.itar")).isFalse();
+            assertThat(store.size("b.itar")).isEmpty();
             assertThat(uploads(c, "closed/")).isEmpty();
         }
     }
