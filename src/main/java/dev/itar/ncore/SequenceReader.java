@@ -62,18 +62,16 @@ public final class SequenceReader implements Closeable {
 
     /** Opens the archive in {@code source}; the caller keeps the source and closes it after this reader. */
     public static SequenceReader open(ByteSource source) throws IOException {
-        ZarrArchiveReader z = ZarrArchiveReader.open(source);
-        try {
-            return new SequenceReader(z);
-        } catch (IOException | RuntimeException e) {
-            z.close();
-            throw e;
-        }
+        return over(ZarrArchiveReader.open(source));
     }
 
     /** Opens an archive; closing the reader closes the file. */
     public static SequenceReader open(Path archive) throws IOException {
-        ZarrArchiveReader z = ZarrArchiveReader.open(archive);
+        return over(ZarrArchiveReader.open(archive));
+    }
+
+    /** A reader of the sequence in {@code z}, which it closes; {@code z} is closed here if it is no sequence. */
+    private static SequenceReader over(ZarrArchiveReader z) throws IOException {
         try {
             return new SequenceReader(z);
         } catch (IOException | RuntimeException e) {

@@ -54,27 +54,27 @@ public final class ZarrArchiveReader implements Closeable {
 
     /** Opens {@code file}; closing this reader closes the archive. */
     public static ZarrArchiveReader open(Path file) throws IOException {
-        IndexedTarReader r;
-        try {
-            r = IndexedTarReader.open(file);
-        } catch (ArchiveFormatException e) {
-            throw new ZarrFormatException(e.getMessage(), e);
-        }
-        return openOwning(r);
+        return openOwning(() -> IndexedTarReader.open(file));
     }
 
     /** Opens the archive in {@code source}; the caller keeps the source and closes it after this reader. */
     public static ZarrArchiveReader open(ByteSource source) throws IOException {
+        return openOwning(() -> IndexedTarReader.open(source));
+    }
+
+    /** How {@link #openOwning} gets its archive. */
+    private interface ArchiveOpener {
+        IndexedTarReader open() throws IOException, ArchiveFormatException;
+    }
+
+    /** A reader that owns the archive {@code opener} opens (closing it if the metadata cannot be read). */
+    private static ZarrArchiveReader openOwning(ArchiveOpener opener) throws IOException {
         IndexedTarReader r;
         try {
-            r = IndexedTarReader.open(source);
+            r = opener.open();
         } catch (ArchiveFormatException e) {
             throw new ZarrFormatException(e.getMessage(), e);
         }
-        return openOwning(r);
-    }
-
-    private static ZarrArchiveReader openOwning(IndexedTarReader r) throws IOException {
         try {
             return new ZarrArchiveReader(r, true);
         } catch (IOException | RuntimeException e) {
