@@ -1,10 +1,10 @@
 package dev.itar.archive;
 
-import java.nio.file.Path;
 
 /**
- * A file is not a well-formed indexed tar archive. The message always names the file and the key or
- * byte offset at which the problem was found, so a person can locate it with a hex dump.
+ * A file (or stored object) is not a well-formed indexed tar archive. The message always names the file or
+ * object URI and the key or byte offset at which the problem was found, so a person can locate it with a hex
+ * dump.
  */
 public class ArchiveFormatException extends Exception {
     private static final long serialVersionUID = 1L;
@@ -17,12 +17,12 @@ public class ArchiveFormatException extends Exception {
         super(message, cause);
     }
 
-    /** Message prefixed with the file, the form every archive error takes. */
-    static ArchiveFormatException at(Path file, String what) {
+    /** Message prefixed with the file path or object URI, the form every archive error takes. */
+    static ArchiveFormatException at(String file, String what) {
         return new ArchiveFormatException(file + ": " + what);
     }
 
-    static ArchiveFormatException at(Path file, String what, Throwable cause) {
+    static ArchiveFormatException at(String file, String what, Throwable cause) {
         return new ArchiveFormatException(file + ": " + what, cause);
     }
 }

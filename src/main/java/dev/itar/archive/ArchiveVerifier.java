@@ -1,11 +1,8 @@
 package dev.itar.archive;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -17,11 +14,16 @@ import java.util.Map;
  * as Python's tarfile pads, only zero bytes), the index padded to 512 bytes, and the header block; that
  * member names are unique; and that the index lists exactly the members with their true payload offsets
  * and sizes. No byte may belong to nothing.
+ *
+ * <p>Every byte is read once, front to back, through a read-ahead window, so an archive in an object store
+ * costs one ranged read per window, not one per member.
  */
 public final class ArchiveVerifier {
     private static final int BLOCK = IndexHeader.BLOCK;
     /** PAX and GNU long-name payloads are a key or two; anything larger is damage. */
     private static final long MAX_EXTENDED_HEADER = 1 << 20;
+    /** Read-ahead for the walk: large enough that a ranged GET's latency is small against its transfer. */
+    public static final int READ_AHEAD_BYTES = 8 << 20;
 
     private ArchiveVerifier() {}
 
@@ -39,29 +41,30 @@ public final class ArchiveVerifier {
 
     /** Problems plus notes such as the size of the zero gap Python's tarfile leaves before the index. */
     public static Report verify(Path file) throws IOException {
+        try (FileByteSource source = FileByteSource.open(file)) {
+            return verify(source);
+        }
+    }
+
+    /** As {@link #verify(Path)}, for an archive in any source (which stays open). */
+    public static Report verify(ByteSource source) throws IOException {
         List<String> problems = new ArrayList<>();
         List<String> info = new ArrayList<>();
         List<IndexEntry> members = new ArrayList<>();
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            long size = ch.size();
-            IndexedTarReader reader = null;
-            try {
-                reader = IndexedTarReader.open(file);
-            } catch (ArchiveFormatException e) {
-                problems.add(e.getMessage());
-            }
-            try {
-                long walkLimit = reader != null ? reader.indexOffset() : size - (size % BLOCK);
-                long endMarker = walk(file, ch, walkLimit, members, problems);
-                if (reader != null) {
-                    checkTail(file, ch, reader, endMarker, problems, info);
-                    compareIndex(file, reader.entries(), members, problems);
-                }
-            } finally {
-                if (reader != null) {
-                    reader.close();
-                }
-            }
+        String file = source.name();
+        Bytes ch = new Bytes(new ReadAheadByteSource(source, READ_AHEAD_BYTES));
+        long size = ch.size;
+        IndexedTarReader reader = null;
+        try {
+            reader = IndexedTarReader.open(source);
+        } catch (ArchiveFormatException e) {
+            problems.add(e.getMessage());
+        }
+        long walkLimit = reader != null ? reader.indexOffset() : size - (size % BLOCK);
+        long endMarker = walk(file, ch, walkLimit, members, problems);
+        if (reader != null) {
+            checkTail(file, ch, reader, endMarker, problems, info);
+            compareIndex(file, reader.entries(), members, problems);
         }
         return new Report(List.copyOf(problems), List.copyOf(info), List.copyOf(members));
     }
@@ -69,7 +72,7 @@ public final class ArchiveVerifier {
     /**
      * Walks tar headers from offset 0 up to {@code limit}; returns the offset of the end marker, or -1.
      */
-    private static long walk(Path file, FileChannel ch, long limit, List<IndexEntry> members, List<String> problems)
+    private static long walk(String file, Bytes ch, long limit, List<IndexEntry> members, List<String> problems)
             throws IOException {
         Map<String, Long> seen = new HashMap<>();
         long pos = 0;
@@ -155,7 +158,7 @@ public final class ArchiveVerifier {
         return -1;
     }
 
-    private static void checkPaddingZero(Path file, FileChannel ch, String name, long data, long size,
+    private static void checkPaddingZero(String file, Bytes ch, String name, long data, long size,
             List<String> problems) throws IOException {
         int pad = (int) (IndexCodec.padded(size) - size);
         if (pad > 0 && !isZero(read(ch, data + size, pad))) {
@@ -164,7 +167,7 @@ public final class ArchiveVerifier {
         }
     }
 
-    private static void checkTail(Path file, FileChannel ch, IndexedTarReader reader, long endMarker,
+    private static void checkTail(String file, Bytes ch, IndexedTarReader reader, long endMarker,
             List<String> problems, List<String> info) throws IOException {
         long indexOffset = reader.indexOffset();
         long size = reader.fileSize();
@@ -203,7 +206,7 @@ public final class ArchiveVerifier {
         }
     }
 
-    private static void compareIndex(Path file, List<IndexEntry> index, List<IndexEntry> members,
+    private static void compareIndex(String file, List<IndexEntry> index, List<IndexEntry> members,
             List<String> problems) {
         Map<String, IndexEntry> indexByKey = new HashMap<>();
         for (IndexEntry e : index) {
@@ -324,20 +327,27 @@ public final class ArchiveVerifier {
 
     // ---- byte access ------------------------------------------------------------------------
 
-    private static byte[] read(FileChannel ch, long offset, int length) throws IOException {
-        ByteBuffer buf = ByteBuffer.allocate(length);
-        long pos = offset;
-        while (buf.hasRemaining()) {
-            int n = ch.read(buf, pos);
-            if (n < 0) {
-                break; // short read: the caller sees zeros only where the file really ends
-            }
-            pos += n;
+    /** The source as the walk sees it: reads past the end give zeros, so damage is reported, not thrown. */
+    private static final class Bytes {
+        private final ByteSource source;
+        private final long size;
+
+        Bytes(ByteSource source) throws IOException {
+            this.source = source;
+            this.size = source.size();
         }
-        return buf.array();
     }
 
-    private static long firstNonZero(FileChannel ch, long offset, long length) throws IOException {
+    private static byte[] read(Bytes ch, long offset, int length) throws IOException {
+        byte[] out = new byte[length];
+        long available = Math.min(length, ch.size - offset);
+        if (available > 0) {
+            System.arraycopy(ch.source.read(offset, (int) available), 0, out, 0, (int) available);
+        }
+        return out;
+    }
+
+    private static long firstNonZero(Bytes ch, long offset, long length) throws IOException {
         long pos = offset;
         long end = offset + length;
         while (pos < end) {

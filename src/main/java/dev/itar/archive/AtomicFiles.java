@@ -124,7 +124,7 @@ public final class AtomicFiles {
     }
 
     /** Temp files are created owner-only; what they become is meant to be read by others (rw-r--r--). */
-    static void makeWorldReadable(Path file) throws IOException {
+    public static void makeWorldReadable(Path file) throws IOException {
         try {
             Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
         } catch (UnsupportedOperationException e) {

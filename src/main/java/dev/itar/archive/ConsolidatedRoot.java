@@ -2,7 +2,6 @@ package dev.itar.archive;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.nio.file.Path;
 
 /**
  * Reading the compressed root {@code zarr.json} in its three spellings ({@link RootDialect}), so that a reader
@@ -16,7 +15,7 @@ final class ConsolidatedRoot {
     private ConsolidatedRoot() {}
 
     /** Decodes a stored root back to the zarr.json document (JSON bytes), unwrapping the PR68 envelope. */
-    static byte[] decode(Path file, RootDialect dialect, IndexEntry entry, byte[] stored)
+    static byte[] decode(String file, RootDialect dialect, IndexEntry entry, byte[] stored)
             throws ArchiveFormatException {
         String where = "compressed root '" + entry.key() + "' at offset " + entry.offset();
         long limit = Math.min(MAX_DECODED_ROOT, Math.max(1L << 20, stored.length * 2000L));
@@ -43,7 +42,7 @@ final class ConsolidatedRoot {
     }
 
     /** Unwraps {"zarr_consolidated_format": 1, "metadata": {...}} (PR68 and v2 .zmetadata.cbor.xz). */
-    static JsonNode unwrap(Path file, String where, JsonNode envelope) throws ArchiveFormatException {
+    static JsonNode unwrap(String file, String where, JsonNode envelope) throws ArchiveFormatException {
         JsonNode format = envelope.get("zarr_consolidated_format");
         if (format == null || !format.isIntegralNumber() || format.asLong() != 1) {
             throw ArchiveFormatException.at(file, where + ": unsupported zarr_consolidated_format " + format

@@ -3,7 +3,6 @@ package dev.itar.archive;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -27,7 +26,7 @@ final class IndexCodec {
      *                    blocks (the tar end marker) before it
      * @return entries in offset order
      */
-    static List<IndexEntry> decode(Path file, byte[] xz, long indexOffset) throws ArchiveFormatException {
+    static List<IndexEntry> decode(String file, byte[] xz, long indexOffset) throws ArchiveFormatException {
         // A genuine index never decodes to more than the tar records before it: each entry costs at least
         // one 512-byte header block (plus a PAX block holding any key over 100 bytes), and its CBOR costs
         // at most its key plus 27 bytes.
@@ -46,7 +45,7 @@ final class IndexCodec {
     }
 
     /** Payloads must be 512-aligned, preceded by a header block, disjoint, and end before the end marker. */
-    private static void checkLayout(Path file, List<IndexEntry> entries, long indexOffset)
+    private static void checkLayout(String file, List<IndexEntry> entries, long indexOffset)
             throws ArchiveFormatException {
         long recordsEnd = indexOffset - 2L * BLOCK; // the two zero end blocks precede the index
         long nextFree = BLOCK; // first payload can start after one header block
@@ -81,7 +80,7 @@ final class IndexCodec {
      * Unknown top-level fields are skipped; the three arrays must be present, of equal length, and of
      * the right element types.
      */
-    private static List<IndexEntry> parseTable(Path file, byte[] cbor, String where) throws ArchiveFormatException {
+    private static List<IndexEntry> parseTable(String file, byte[] cbor, String where) throws ArchiveFormatException {
         List<String> keys = null;
         long[] offsets = null;
         long[] sizes = null;
@@ -127,7 +126,7 @@ final class IndexCodec {
         return entries;
     }
 
-    private static List<String> strings(Path file, JsonParser p, JsonToken start, String where)
+    private static List<String> strings(String file, JsonParser p, JsonToken start, String where)
             throws IOException, ArchiveFormatException {
         requireArray(file, start, where, "items");
         List<String> out = new ArrayList<>();
@@ -142,7 +141,7 @@ final class IndexCodec {
         return out;
     }
 
-    private static long[] longs(Path file, JsonParser p, JsonToken start, String where, String field)
+    private static long[] longs(String file, JsonParser p, JsonToken start, String where, String field)
             throws IOException, ArchiveFormatException {
         requireArray(file, start, where, field);
         long[] out = new long[1024];
@@ -163,7 +162,7 @@ final class IndexCodec {
         return Arrays.copyOf(out, n);
     }
 
-    private static void requireArray(Path file, JsonToken t, String where, String field)
+    private static void requireArray(String file, JsonToken t, String where, String field)
             throws ArchiveFormatException {
         if (t != JsonToken.START_ARRAY) {
             throw ArchiveFormatException.at(file, where + ": '" + field + "' is a " + describe(t)

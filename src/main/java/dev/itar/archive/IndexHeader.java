@@ -3,7 +3,6 @@ package dev.itar.archive;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
@@ -29,7 +28,7 @@ record IndexHeader(int type, long indexOffset, long indexSize) {
      * @param block       at least {@link #LENGTH} bytes, the start of the final block
      * @param blockOffset where that block starts in the file
      */
-    static IndexHeader decode(Path file, byte[] block, int from, long blockOffset, long fileSize)
+    static IndexHeader decode(String file, byte[] block, int from, long blockOffset, long fileSize)
             throws ArchiveFormatException {
         if (!Arrays.equals(block, from, from + 4, MAGIC, 0, 4)) {
             throw ArchiveFormatException.at(file, "no itar index header at offset " + blockOffset + " (magic "

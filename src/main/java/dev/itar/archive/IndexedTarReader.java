@@ -2,12 +2,8 @@ package dev.itar.archive;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.Closeable;
-import java.io.EOFException;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -15,11 +11,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Reads an indexed tar archive. Opening costs one positional read of the file's tail (1 MiB by default),
- * which holds the header, usually the index, and often the small metadata members, which are then
- * served from memory; anything else is read with positional reads, so one reader may be shared by
- * threads. Everything read from the file is checked before it is trusted; problems surface as
- * {@link ArchiveFormatException} naming the file and the key or offset concerned.
+ * Reads an indexed tar archive from a {@link ByteSource}: a file, or an object read by byte ranges. Opening
+ * costs one read of the tail (1 MiB by default), which holds the header, usually the index, and often the
+ * small metadata members, which are then served from memory; anything else is one positioned read of just
+ * its bytes, so one reader may be shared by threads. Everything read is checked before it is trusted;
+ * problems surface as {@link ArchiveFormatException} naming the source and the key or offset concerned.
  */
 public final class IndexedTarReader implements Closeable {
     public static final int DEFAULT_TAIL_BYTES = 1 << 20;
@@ -28,8 +24,10 @@ public final class IndexedTarReader implements Closeable {
     private static final long MAX_INDEX_BYTES = 1L << 30;
     static final String LEGACY_V2_KEY = ".zmetadata.cbor.xz";
 
-    private final Path path;
-    private final FileChannel channel;
+    private final ByteSource source;
+    /** Whether close() closes the source: only when this reader opened it. */
+    private final boolean ownsSource;
+    private final String name;
     private final long fileSize;
     private final byte[] tail;
     private final long tailOffset;
@@ -39,10 +37,11 @@ public final class IndexedTarReader implements Closeable {
     private final RootDialect rootDialect;
     private volatile byte[] rootJson;
 
-    private IndexedTarReader(Path path, FileChannel channel, long fileSize, byte[] tail, IndexHeader header,
+    private IndexedTarReader(ByteSource source, boolean ownsSource, long fileSize, byte[] tail, IndexHeader header,
             List<IndexEntry> entries) {
-        this.path = path;
-        this.channel = channel;
+        this.source = source;
+        this.ownsSource = ownsSource;
+        this.name = source.name();
         this.fileSize = fileSize;
         this.tail = tail;
         this.tailOffset = fileSize - tail.length;
@@ -63,6 +62,7 @@ public final class IndexedTarReader implements Closeable {
         this.rootDialect = found;
     }
 
+    /** Opens {@code file}; closing the reader closes the file. */
     public static IndexedTarReader open(Path file) throws IOException, ArchiveFormatException {
         return open(file, DEFAULT_TAIL_BYTES);
     }
@@ -72,24 +72,40 @@ public final class IndexedTarReader implements Closeable {
      *                  second read
      */
     public static IndexedTarReader open(Path file, int tailBytes) throws IOException, ArchiveFormatException {
-        if (tailBytes < BLOCK) {
-            throw new IllegalArgumentException("tailBytes " + tailBytes + " is smaller than one 512-byte block");
-        }
-        FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
+        checkTailBytes(tailBytes);
+        FileByteSource source = FileByteSource.open(file);
         try {
-            IndexedTarReader r = load(file, ch, tailBytes);
-            ch = null;
+            IndexedTarReader r = load(source, true, tailBytes);
+            source = null;
             return r;
         } finally {
-            if (ch != null) {
-                ch.close();
+            if (source != null) {
+                source.close();
             }
         }
     }
 
-    private static IndexedTarReader load(Path file, FileChannel ch, int tailBytes)
+    /** Opens the archive in {@code source}; the caller keeps the source and closes it after the reader. */
+    public static IndexedTarReader open(ByteSource source) throws IOException, ArchiveFormatException {
+        return open(source, DEFAULT_TAIL_BYTES);
+    }
+
+    /** As {@link #open(ByteSource)}, reading {@code tailBytes} (at least 512) of the end at once. */
+    public static IndexedTarReader open(ByteSource source, int tailBytes) throws IOException, ArchiveFormatException {
+        checkTailBytes(tailBytes);
+        return load(source, false, tailBytes);
+    }
+
+    private static void checkTailBytes(int tailBytes) {
+        if (tailBytes < BLOCK) {
+            throw new IllegalArgumentException("tailBytes " + tailBytes + " is smaller than one 512-byte block");
+        }
+    }
+
+    private static IndexedTarReader load(ByteSource source, boolean owns, int tailBytes)
             throws IOException, ArchiveFormatException {
-        long size = ch.size();
+        String file = source.name();
+        long size = source.size();
         // Smallest possible archive: two end blocks, one block of index, the header block.
         if (size < 4L * BLOCK) {
             throw ArchiveFormatException.at(file, "file of " + size + " bytes is too small to be an indexed tar"
@@ -101,7 +117,7 @@ public final class IndexedTarReader implements Closeable {
         }
         int tailLength = (int) Math.min(size, tailBytes);
         long tailOffset = size - tailLength;
-        byte[] tail = readFully(file, ch, tailOffset, tailLength);
+        byte[] tail = source.read(tailOffset, tailLength);
         long headerOffset = size - BLOCK;
         IndexHeader header = IndexHeader.decode(file, tail, tailLength - BLOCK, headerOffset, size);
         if (header.indexSize() > MAX_INDEX_BYTES) {
@@ -113,28 +129,15 @@ public final class IndexedTarReader implements Closeable {
             int from = (int) (header.indexOffset() - tailOffset);
             index = java.util.Arrays.copyOfRange(tail, from, from + (int) header.indexSize());
         } else {
-            index = readFully(file, ch, header.indexOffset(), (int) header.indexSize());
+            index = source.read(header.indexOffset(), (int) header.indexSize());
         }
         List<IndexEntry> entries = IndexCodec.decode(file, index, header.indexOffset());
-        return new IndexedTarReader(file, ch, size, tail, header, entries);
+        return new IndexedTarReader(source, owns, size, tail, header, entries);
     }
 
-    private static byte[] readFully(Path file, FileChannel ch, long offset, int length) throws IOException {
-        ByteBuffer buf = ByteBuffer.allocate(length);
-        long pos = offset;
-        while (buf.hasRemaining()) {
-            int n = ch.read(buf, pos);
-            if (n < 0) {
-                throw new EOFException(file + ": unexpected end of file at offset " + pos + " reading " + length
-                        + " bytes from offset " + offset + " (was the file truncated while open?)");
-            }
-            pos += n;
-        }
-        return buf.array();
-    }
-
-    public Path path() {
-        return path;
+    /** The source's name: the file path or the object's URI. */
+    public String name() {
+        return name;
     }
 
     public long fileSize() {
@@ -191,10 +194,10 @@ public final class IndexedTarReader implements Closeable {
     public byte[] getRange(String key, long start, int length) throws IOException {
         IndexEntry e = byKey.get(key);
         if (e == null) {
-            throw new IllegalArgumentException(path + ": no member '" + key + "'");
+            throw new IllegalArgumentException(name + ": no member '" + key + "'");
         }
         if (start < 0 || length < 0 || start + length > e.size()) {
-            throw new IllegalArgumentException(path + ": range [" + start + ", " + (start + length) + ") is outside '"
+            throw new IllegalArgumentException(name + ": range [" + start + ", " + (start + length) + ") is outside '"
                     + key + "' of " + e.size() + " bytes");
         }
         return read(e.offset() + start, length);
@@ -214,19 +217,19 @@ public final class IndexedTarReader implements Closeable {
                 cbor = Compression.unxz(stored, Math.min(ConsolidatedRoot.MAX_DECODED_ROOT,
                         Math.max(1L << 20, stored.length * 2000L)));
             } catch (IOException x) {
-                throw ArchiveFormatException.at(path, where + " does not decompress: " + x.getMessage(), x);
+                throw ArchiveFormatException.at(name, where + " does not decompress: " + x.getMessage(), x);
             }
             JsonNode doc;
             try {
                 doc = Cbor.decode(cbor);
             } catch (IOException x) {
-                throw ArchiveFormatException.at(path, where + " is not valid CBOR: " + x.getMessage(), x);
+                throw ArchiveFormatException.at(name, where + " is not valid CBOR: " + x.getMessage(), x);
             }
             if (!doc.isObject()) {
-                throw ArchiveFormatException.at(path, where + " holds a CBOR " + doc.getNodeType()
+                throw ArchiveFormatException.at(name, where + " holds a CBOR " + doc.getNodeType()
                         + ", expected a map");
             }
-            return Optional.of(Cbor.toJson(ConsolidatedRoot.unwrap(path, where, doc)));
+            return Optional.of(Cbor.toJson(ConsolidatedRoot.unwrap(name, where, doc)));
         } catch (ArchiveFormatException x) {
             throw new IOException(x.getMessage(), x);
         }
@@ -237,7 +240,7 @@ public final class IndexedTarReader implements Closeable {
         if (json == null) {
             IndexEntry e = byKey.get(rootDialect.key());
             try {
-                json = ConsolidatedRoot.decode(path, rootDialect, e, read(e));
+                json = ConsolidatedRoot.decode(name, rootDialect, e, read(e));
             } catch (ArchiveFormatException x) {
                 throw new IOException(x.getMessage(), x);
             }
@@ -248,7 +251,7 @@ public final class IndexedTarReader implements Closeable {
 
     private byte[] read(IndexEntry e) throws IOException {
         if (e.size() > Integer.MAX_VALUE - 8) {
-            throw new IOException(path + ": member '" + e.key() + "' of " + e.size()
+            throw new IOException(name + ": member '" + e.key() + "' of " + e.size()
                     + " bytes is too large for one array; use getRange");
         }
         return read(e.offset(), (int) e.size());
@@ -259,11 +262,14 @@ public final class IndexedTarReader implements Closeable {
             int from = (int) (offset - tailOffset);
             return java.util.Arrays.copyOfRange(tail, from, from + length);
         }
-        return readFully(path, channel, offset, length);
+        return source.read(offset, length);
     }
 
+    /** Closes the file if this reader opened it; a source passed in stays open. */
     @Override
     public void close() throws IOException {
-        channel.close();
+        if (ownsSource) {
+            source.close();
+        }
     }
 }

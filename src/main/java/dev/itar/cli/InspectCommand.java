@@ -1,7 +1,9 @@
 package dev.itar.cli;
 
+import dev.itar.archive.ByteSource;
 import dev.itar.archive.IndexEntry;
 import dev.itar.archive.IndexedTarReader;
+import dev.itar.storage.StorageException;
 import dev.itar.zarr.ArrayMetadata;
 import dev.itar.zarr.Codec;
 import dev.itar.zarr.Node;
@@ -13,7 +15,6 @@ import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,20 +23,23 @@ import java.util.Map;
 @Command(name = "inspect", mixinStandardHelpOptions = true,
         header = "Shows an archive: node tree, shapes, dtypes, codecs, attributes, overhead.",
         description = "Shows an archive: zarr format, node tree with shapes, dtypes, codecs and attributes, "
-                + "member count, and payload bytes against file bytes.")
+                + "member count, and payload bytes against file bytes. FILE may be s3://bucket/key: only the "
+                + "object's tail (and metadata members outside it) are read (settings: ITAR_S3_*, then the AWS "
+                + "SDK's default chains).")
 final class InspectCommand extends ConsoleCommand {
     /** Attribute JSON longer than this is cut in the tree view; --json always prints it whole. */
     private static final int ATTRIBUTE_WIDTH = 160;
 
-    @Parameters(index = "0", paramLabel = "FILE", description = "the .zarr.itar archive")
-    Path file;
+    @Parameters(index = "0", paramLabel = "FILE", description = "the .zarr.itar archive: a file or s3://bucket/key")
+    String file;
 
     @Option(names = "--json", description = "print one JSON document instead of the tree")
     boolean json;
 
     @Override
     public Integer call() {
-        try (ZarrArchiveReader r = ZarrArchiveReader.open(file)) {
+        try (ByteSource source = ArchiveSources.open(file);
+             ZarrArchiveReader r = ZarrArchiveReader.open(source)) {
             Map<String, Object> doc = describe(r);
             if (json) {
                 out().println(new String(PyJson.dumps(doc, 2), StandardCharsets.UTF_8));
@@ -43,6 +47,9 @@ final class InspectCommand extends ConsoleCommand {
                 printTree(r, doc);
             }
             return ArchiveExit.OK;
+        } catch (StorageException e) {
+            err().println(e.getMessage());
+            return ArchiveExit.UNREADABLE;
         } catch (IOException | RuntimeException e) {
             err().println(file + ": " + e.getMessage());
             return ArchiveExit.INVALID;
@@ -56,7 +63,7 @@ final class InspectCommand extends ConsoleCommand {
             payload += e.size();
         }
         Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("file", a.path().toString());
+        doc.put("file", a.name());
         doc.put("zarr_format", r.zarrFormat());
         doc.put("root_dialect", a.rootDialect().map(d -> d.cliName()).orElse(null));
         doc.put("members", a.entries().size());

@@ -1,5 +1,6 @@
 package dev.itar.cli;
 
+import dev.itar.archive.FileByteSource;
 import dev.itar.archive.RootDialect;
 import dev.itar.zarr.Migration;
 import picocli.CommandLine.Command;
@@ -51,7 +52,12 @@ final class MigrateCommand extends ConsoleCommand {
             err().println(src + " -> " + dst + ": " + e.getMessage());
             return ArchiveExit.INVALID;
         }
-        String problem = VerifyCommand.firstProblem(dst);
+        String problem;
+        try (FileByteSource written = FileByteSource.open(dst)) {
+            problem = VerifyCommand.firstProblem(written);
+        } catch (IOException e) {
+            problem = e.getMessage();
+        }
         if (problem != null) {
             err().println(dst + ": written but INVALID: " + problem);
             return ArchiveExit.INVALID;

@@ -1,6 +1,8 @@
 package dev.itar.cli;
 
+import dev.itar.archive.ByteSource;
 import dev.itar.publish.ArchivePublisher;
+import dev.itar.storage.StorageException;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import picocli.CommandLine;
@@ -10,8 +12,6 @@ import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -28,13 +28,14 @@ import java.util.concurrent.Callable;
                 + "(sequence id, meta), intrinsics, static poses, then frames and dynamic poses by time, "
                 + "then end. Ingesting them gives back an archive with the same content (component "
                 + "generic_meta_data and float32 static pose dtypes excepted: the wire format cannot carry "
-                + "them; they are listed when present).")
+                + "them; they are listed when present). FILE may be s3://bucket/key, read by byte ranges "
+                + "(settings: ITAR_S3_*, then the AWS SDK's default chains).")
 public final class PublishCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "FILE", description = "the .zarr.itar archive to publish")
-    Path file;
+    @Parameters(index = "0", paramLabel = "FILE", description = "the .zarr.itar archive to publish: a file or s3://bucket/key")
+    String file;
 
     @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092", paramLabel = "HOST:PORT,...",
             description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
@@ -59,14 +60,14 @@ public final class PublishCommand implements Callable<Integer> {
     public Integer call() throws IOException, InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (!Files.isRegularFile(file)) {
-            err.println("publish: " + file + " is not a file");
-            return 2;
-        }
         ArchivePublisher.Report report;
-        try (KafkaProducer<byte[], byte[]> producer = ArchivePublisher.producer(bootstrapServers, maxRequestBytes,
+        try (ByteSource source = ArchiveSources.open(file);
+             KafkaProducer<byte[], byte[]> producer = ArchivePublisher.producer(bootstrapServers, maxRequestBytes,
                 producerProperties)) {
-            report = new ArchivePublisher(producer, topic).publish(file, recordingId);
+            report = new ArchivePublisher(producer, topic).publish(source, recordingId);
+        } catch (StorageException e) {
+            err.println("publish: " + e.getMessage());
+            return ArchiveExit.UNREADABLE;
         } catch (IllegalArgumentException e) {
             err.println("publish: " + e.getMessage());
             return 2;

@@ -2,6 +2,9 @@ package dev.itar.ingest;
 
 import dev.itar.kafka.TopicAdmin;
 import dev.itar.kafka.TopicSpec;
+import dev.itar.storage.ArchiveStore;
+import dev.itar.storage.ArchiveStores;
+import dev.itar.storage.StorageException;
 
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import org.apache.kafka.clients.admin.Admin;
@@ -29,8 +32,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@link IngestTopology} in a {@link KafkaStreams} instance.
  *
  * <p>Uncaught exceptions shut the client down ({@code SHUTDOWN_CLIENT}) rather than replacing the thread: bad
- * records never get here (they go to the dead-letter topic), so what does is environmental or a bug — the archive
- * directory is not writable, the disk is full, the broker refuses our credentials. A replaced thread would retry
+ * records never get here (they go to the dead-letter topic) and a seal that cannot publish waits and retries on
+ * its own, so what does is environmental or a bug — the state directory's disk is full, the broker refuses our
+ * credentials. A replaced thread would retry
  * the same record at once and fail the same way, hot-looping while looking alive. Stopping makes the failure
  * visible ({@code run} exits with status 1) and lets the supervisor restart with back-off once it is fixed;
  * exactly-once processing means nothing is lost or doubled by stopping at any point.
@@ -44,6 +48,8 @@ public final class IngestApplication implements AutoCloseable {
     private final IngestMetrics metrics;
     /** Seals and background digests of every task of this instance. */
     private java.util.concurrent.ExecutorService sealExecutor;
+    /** Where sealed archives go ({@code archive.dir}); opened by {@link #start()}. */
+    private ArchiveStore archives;
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private KafkaStreams streams;
@@ -82,11 +88,18 @@ public final class IngestApplication implements AutoCloseable {
             throw new IllegalStateException("already started");
         }
         try {
-            Files.createDirectories(config.archiveDir());
+            if (!config.archivesInS3()) {
+                Files.createDirectories(config.archiveDir());
+            }
             Files.createDirectories(config.stateDir());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create archive.dir " + config.archiveDir() + " or state.dir "
+            throw new UncheckedIOException("cannot create archive.dir " + config.archiveLocation() + " or state.dir "
                     + config.stateDir() + ": " + e.getMessage(), e);
+        }
+        try {
+            archives = ArchiveStores.open(config.archiveLocation(), config.storageSettings());
+        } catch (StorageException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
         }
         try (Admin admin = Admin.create(config.adminProperties())) {
             List<String> created = TopicAdmin.ensureTopics(admin, topics(), TopicAdmin.DEFAULT_TIMEOUT);
@@ -94,7 +107,7 @@ public final class IngestApplication implements AutoCloseable {
                     topics().stream().map(TopicSpec::name).toList(), created);
         }
         sealExecutor = IngestTopology.sealExecutor();
-        Topology topology = IngestTopology.build(config, metrics, sealExecutor);
+        Topology topology = IngestTopology.build(config, metrics, sealExecutor, archives);
         LOG.debug("topology:\n{}", topology.describe());
         streams = new KafkaStreams(topology, config.streamsProperties());
         streams.setStateListener((newState, oldState) -> {
@@ -114,7 +127,7 @@ public final class IngestApplication implements AutoCloseable {
         streamsMetrics.bindTo(metrics.registry());
         LOG.info("starting ingest: application.id={}, frames topic {}, archives in {}, state in {}, "
                         + "idle timeout {} ms, {}", config.applicationId(), config.framesTopic(),
-                config.archiveDir().toAbsolutePath(), config.stateDir().toAbsolutePath(),
+                archives.location(), config.stateDir().toAbsolutePath(),
                 config.recordingIdleTimeout().toMillis(), config.processingGuarantee());
         streams.start();
     }
@@ -175,6 +188,9 @@ public final class IngestApplication implements AutoCloseable {
     public synchronized boolean close(Duration timeout) {
         if (streams == null) {
             terminated.countDown();
+            if (archives != null) {
+                archives.close();
+            }
             return true;
         }
         LOG.info("closing ingest (waiting up to {} s)", timeout.toSeconds());
@@ -188,6 +204,7 @@ public final class IngestApplication implements AutoCloseable {
             LOG.warn("ingest did not stop within {} s", timeout.toSeconds());
         }
         sealExecutor.shutdownNow(); // the stores stopped their seals when they closed
+        archives.close();
         return closed;
     }
 

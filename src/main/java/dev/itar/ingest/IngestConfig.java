@@ -1,6 +1,8 @@
 package dev.itar.ingest;
 
 import dev.itar.archive.RootDialect;
+import dev.itar.storage.S3Settings;
+import dev.itar.storage.S3Uri;
 
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.serialization.Serdes;
@@ -20,6 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.stream.Stream;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -79,14 +82,15 @@ public final class IngestConfig {
     public static final String HTTP_PORT = "http.port";
 
     /** Keys validated here; of these only the Streams ones are also handed to Kafka Streams. */
-    private static final Set<String> OWN_KEYS = Set.of(BOOTSTRAP_SERVERS, APPLICATION_ID, TOPIC_FRAMES,
-            TOPIC_DEAD_LETTERS, TOPIC_SEALED, TOPIC_PARTITIONS, TOPIC_REPLICATION_FACTOR,
+    private static final Set<String> OWN_KEYS = Set.copyOf(Stream.concat(Stream.of(BOOTSTRAP_SERVERS, APPLICATION_ID,
+            TOPIC_FRAMES, TOPIC_DEAD_LETTERS, TOPIC_SEALED, TOPIC_PARTITIONS, TOPIC_REPLICATION_FACTOR,
             TOPIC_FRAMES_TIMESTAMP_TYPE, ARCHIVE_DIR, ARCHIVE_DIALECT, STATE_DIR, RECORDING_IDLE_TIMEOUT_MS,
             RECORDING_IDLE_CHECK_INTERVAL_MS, RECORDING_SEGMENT_DURATION_MS, RECORDING_SEGMENT_GRACE_MS,
             RECORDING_SEAL_RETRY_INITIAL_MS, RECORDING_SEAL_RETRY_MAX_MS,
-            PROCESSING_GUARANTEE, MAX_MESSAGE_BYTES, HTTP_HOST, HTTP_PORT);
+            PROCESSING_GUARANTEE, MAX_MESSAGE_BYTES, HTTP_HOST, HTTP_PORT),
+            S3Settings.KEYS.stream()).toList());
     /** Namespaces that belong to this application only: an unknown key there is a typo, not a Kafka setting. */
-    private static final List<String> OWN_NAMESPACES = List.of("archive.", "recording.");
+    private static final List<String> OWN_NAMESPACES = List.of("archive.", "recording.", "s3.");
 
     /**
      * Built-in defaults; {@code config/application.properties} in the repository documents the same
@@ -122,6 +126,8 @@ public final class IngestConfig {
         d.put(MAX_MESSAGE_BYTES, "16777216");
         d.put(HTTP_HOST, "127.0.0.1");
         d.put(HTTP_PORT, "8080");
+        d.put(S3Settings.PART_BYTES, Integer.toString(S3Settings.DEFAULT_PART_BYTES));
+        d.put(S3Settings.PARTS_IN_FLIGHT, Integer.toString(S3Settings.DEFAULT_PARTS_IN_FLIGHT));
         d.put("producer.max.request.size", "${max.message.bytes}");
         d.put("producer.buffer.memory", "67108864");
         // changelog records are single chunks of a few KB: large batches mean far fewer produce requests
@@ -154,7 +160,9 @@ public final class IngestConfig {
     private final int topicPartitions;
     private final short topicReplicationFactor;
     private final String framesTimestampType;
+    private final String archiveLocation;
     private final Path archiveDir;
+    private final S3Settings s3Settings;
     private final RootDialect archiveDialect;
     private final Path stateDir;
     private final Duration recordingIdleTimeout;
@@ -197,7 +205,19 @@ public final class IngestConfig {
         }
         topicReplicationFactor = (short) rf;
         framesTimestampType = oneOf(TOPIC_FRAMES_TIMESTAMP_TYPE, List.of("LogAppendTime", "CreateTime"));
-        archiveDir = path(ARCHIVE_DIR);
+        archiveLocation = nonBlank(ARCHIVE_DIR);
+        if (S3Uri.isS3(archiveLocation)) {
+            try {
+                S3Uri.parse(archiveLocation);
+            } catch (IllegalArgumentException e) {
+                throw new IngestConfigException(ARCHIVE_DIR, invalid(ARCHIVE_DIR, "a directory or s3://bucket/prefix ("
+                        + e.getMessage() + ")"));
+            }
+            archiveDir = null;
+        } else {
+            archiveDir = path(ARCHIVE_DIR);
+        }
+        s3Settings = s3Settings();
         try {
             archiveDialect = RootDialect.fromCliName(nonBlank(ARCHIVE_DIALECT));
         } catch (IllegalArgumentException e) {
@@ -319,8 +339,32 @@ public final class IngestConfig {
         return framesTimestampType;
     }
 
+    /**
+     * {@code archive.dir} as a local directory.
+     *
+     * @throws IllegalStateException when it is an {@code s3://} location (see {@link #archiveLocation()})
+     */
     public Path archiveDir() {
+        if (archiveDir == null) {
+            throw new IllegalStateException("'" + ARCHIVE_DIR + "' is " + archiveLocation + " (from "
+                    + origin(ARCHIVE_DIR) + "), not a directory");
+        }
         return archiveDir;
+    }
+
+    /** Whether archives go to S3 ({@code archive.dir} is {@code s3://bucket/prefix}). */
+    public boolean archivesInS3() {
+        return archiveDir == null;
+    }
+
+    /** {@code archive.dir} as given: a directory or {@code s3://bucket/prefix}, for {@code ArchiveStores.open}. */
+    public String archiveLocation() {
+        return archiveLocation;
+    }
+
+    /** How to reach S3 when {@code archive.dir} is an {@code s3://} location (the {@code s3.*} keys). */
+    public S3Settings storageSettings() {
+        return s3Settings;
     }
 
     public RootDialect archiveDialect() {
@@ -558,6 +602,16 @@ public final class IngestConfig {
         return n;
     }
 
+    private S3Settings s3Settings() {
+        try {
+            return S3Settings.from(values::get);
+        } catch (IllegalArgumentException e) {
+            String key = S3Settings.KEYS.stream().filter(k -> String.valueOf(e.getMessage()).startsWith(k)).findFirst()
+                    .orElse(S3Settings.ENDPOINT);
+            throw new IngestConfigException(key, e.getMessage() + " (from " + origin(key) + ")");
+        }
+    }
+
     private Path path(String key) {
         String v = nonBlank(key);
         try {
@@ -574,6 +628,6 @@ public final class IngestConfig {
     @Override
     public String toString() {
         return "IngestConfig[application.id=" + applicationId + ", bootstrap.servers=" + bootstrapServers
-                + ", topic.frames=" + framesTopic + ", archive.dir=" + archiveDir + "]";
+                + ", topic.frames=" + framesTopic + ", archive.dir=" + archiveLocation + "]";
     }
 }

@@ -1,5 +1,6 @@
 package dev.itar.ingest;
 
+import dev.itar.storage.ArchiveStore;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -47,11 +48,12 @@ public final class IngestTopology {
 
     /**
      * @param sealExecutor where segments are sealed; the caller shuts it down after the Streams client closed
+     * @param archives where sealed archives are published; the caller closes it after the Streams client closed
      */
-    public static Topology build(IngestConfig config, IngestMetrics metrics, ExecutorService sealExecutor) {
+    public static Topology build(IngestConfig config, IngestMetrics metrics, ExecutorService sealExecutor,
+                                 ArchiveStore archives) {
         Map<String, String> changelog = Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
                 Integer.toString(config.outputMaxMessageBytes()));
-        ArchiveDirectory archives = new ArchiveDirectory(config.archiveDir());
         UnsealedArchiveStoreSupplier unsealedStores = new UnsealedArchiveStoreSupplier(archives,
                 config.archiveDialect(), sealExecutor);
         StoreBuilder<KeyValueStore<Bytes, byte[]>> unsealed = Stores.keyValueStoreBuilder(unsealedStores,

@@ -16,6 +16,7 @@ import dev.itar.ingest.StateRecords.SealedRecording;
 import dev.itar.ingest.StateRecords.StaticPoseRecord;
 import dev.itar.ncore.EncodedFrame;
 import dev.itar.ncore.FrameEncoder;
+import dev.itar.storage.ArchiveStore;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -92,7 +93,7 @@ final class RecordingProcessor implements Processor<byte[], byte[], byte[], byte
 
     private static final Logger LOG = LoggerFactory.getLogger(RecordingProcessor.class);
 
-    private final ArchiveDirectory archives;
+    private final ArchiveStore archives;
     private final SegmentPolicy policy;
     private final long idleTimeoutMs;
     private final Duration idleCheckInterval;
@@ -118,7 +119,7 @@ final class RecordingProcessor implements Processor<byte[], byte[], byte[], byte
     private long streamTime = Long.MIN_VALUE;
     private long lastRecordWallClock;
 
-    RecordingProcessor(ArchiveDirectory archives, SegmentPolicy policy, Duration idleTimeout,
+    RecordingProcessor(ArchiveStore archives, SegmentPolicy policy, Duration idleTimeout,
                        Duration idleCheckInterval, Duration retryFirst, Duration retryMax, IngestMetrics metrics,
                        UnsealedArchiveStoreSupplier unsealedStores) {
         this.archives = archives;

@@ -3,6 +3,7 @@ package dev.itar.ingest;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.itar.ingest.StateRecords.RecordingHeader;
+import dev.itar.storage.ArchiveStore;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -29,7 +30,8 @@ import java.io.UncheckedIOException;
  * {@code idle-wall-clock}. {@code segment_start_us} and {@code segment_stop_us} bound the segment's sensor-time
  * window (null for an archive of a whole recording; segment 0 also holds anything before its start);
  * {@code interval_*_us} is the sequence interval of what it holds. {@code recording_complete} is true on the
- * event of the recording's last archive. Paths are absolute. Counters are the recording's so far;
+ * event of the recording's last archive. {@code archive} and {@code sequence_meta} are absolute paths, or
+ * {@code s3://bucket/key} URIs when archives go to S3. Counters are the recording's so far;
  * {@code dead_letters} counts the rejected records whose key named this recording while it was open.
  */
 public final class SealedEvent {
@@ -44,7 +46,7 @@ public final class SealedEvent {
     }
 
     static byte[] json(String recordingId, RecordingHeader header, SegmentItems.SealRequest request, SealedMarker sealed,
-                       ArchiveDirectory archives, boolean complete) {
+                       ArchiveStore archives, boolean complete) {
         ObjectNode n = JSON.createObjectNode();
         n.put("recording_id", recordingId);
         n.put("segment", request.segment());
@@ -58,8 +60,8 @@ public final class SealedEvent {
         n.put("recording_complete", complete);
         n.put("sequence_id", request.header().sequenceId());
         n.put("trigger", request.trigger());
-        n.put("archive", archives.resolve(sealed.archiveName()).toAbsolutePath().normalize().toString());
-        n.put("sequence_meta", archives.resolve(sealed.sequenceMetaName()).toAbsolutePath().normalize().toString());
+        n.put("archive", archives.uriOf(sealed.archiveName()));
+        n.put("sequence_meta", archives.uriOf(sealed.sequenceMetaName()));
         n.put("bytes", sealed.bytes());
         n.put("sha256", sealed.sha256());
         n.put("md5", sealed.md5());

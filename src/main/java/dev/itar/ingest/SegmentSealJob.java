@@ -12,12 +12,17 @@ import dev.itar.ncore.SealedSequence;
 import dev.itar.ncore.SequenceContent;
 import dev.itar.ncore.SequenceHeader;
 import dev.itar.ncore.SequenceSealer;
+import dev.itar.storage.ArchiveStore;
+import dev.itar.storage.StorageException;
 import dev.itar.zarr.ZarrArchiveWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.time.Instant;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -38,12 +43,12 @@ final class SegmentSealJob implements Callable<SealOutcome> {
 
     private final UnsealedSegment segment;
     private final SegmentItems.SealRequest request;
-    private final ArchiveDirectory archives;
+    private final ArchiveStore archives;
     private final RootDialect dialect;
-    /** Temp files of this segment's archive older than this (epoch ms) were left by a crashed earlier owner. */
-    private final long staleBefore;
+    /** Writes of this segment's archive begun before this were left by a crashed earlier owner. */
+    private final Instant staleBefore;
 
-    SegmentSealJob(UnsealedSegment segment, ArchiveDirectory archives, RootDialect dialect, long staleBefore) {
+    SegmentSealJob(UnsealedSegment segment, ArchiveStore archives, RootDialect dialect, Instant staleBefore) {
         this.segment = segment;
         this.request = segment.sealRequest();
         this.archives = archives;
@@ -82,33 +87,33 @@ final class SegmentSealJob implements Callable<SealOutcome> {
         return marker;
     }
 
-    /** Moves the finished archive into the archive directory (unless an earlier attempt did) and writes its meta. */
+    /** Moves the finished archive into the archive store (unless an earlier attempt did) and writes its meta. */
     private void publish(SealedMarker marker) throws IOException {
-        deleteStaleTempFiles(marker);
-        if (java.nio.file.Files.exists(segment.body())) {
+        removeAbandonedWrites(marker);
+        if (Files.exists(segment.body())) {
             archives.publish(segment.body(), marker.archiveName());
-        } else if (!archives.holds(marker.archiveName(), marker.bytes())) {
+        } else if (!archives.size(marker.archiveName()).equals(Optional.of(marker.bytes()))) {
             throw new IOException("the sealed archive of " + segment + " is neither in " + segment.body() + " nor, with "
-                    + marker.bytes() + " bytes, in " + archives.resolve(marker.archiveName()));
+                    + marker.bytes() + " bytes, at " + archives.uriOf(marker.archiveName()));
         }
-        archives.write(marker.sequenceMetaName(), marker.sequenceMetaJson());
+        archives.put(marker.sequenceMetaName(), marker.sequenceMetaJson());
     }
 
     /**
-     * Deletes the temp files an earlier owner of this task left when it crashed while publishing this archive
-     * (only this task publishes it; see {@link StaleTempFiles} for why only files older than this owner's start).
+     * Removes the temp files or uploads an earlier owner of this task left when it died while publishing this
+     * archive. Only this task publishes it, and only writes begun before this owner took the task over are
+     * removed, so an instance that lost the task and does not know it yet is not cut off mid-write.
      */
-    private void deleteStaleTempFiles(SealedMarker marker) {
+    private void removeAbandonedWrites(SealedMarker marker) {
         try {
-            List<java.nio.file.Path> deleted = StaleTempFiles.delete(archives.dir(),
+            List<String> removed = archives.removeAbandoned(
                     List.of(marker.archiveName(), marker.sequenceMetaName()), staleBefore);
-            if (!deleted.isEmpty()) {
-                LOG.info("{}: deleted temp files left by an interrupted seal: {}", segment, deleted);
+            if (!removed.isEmpty()) {
+                LOG.info("{}: removed what an interrupted seal left: {}", segment, removed);
             }
-        } catch (IOException e) {
-            // only litter: publishing writes temp files of its own and does not need these gone
-            LOG.warn("{}: cannot delete temp files of an interrupted seal in {}: {}", segment, archives.dir(),
-                    e.toString());
+        } catch (StorageException e) {
+            // only litter: publishing writes afresh and does not need it gone
+            LOG.warn("{}: cannot remove what an interrupted seal left: {}", segment, e.getMessage());
         }
     }
 

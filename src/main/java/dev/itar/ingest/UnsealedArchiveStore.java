@@ -1,10 +1,12 @@
 package dev.itar.ingest;
 
 import dev.itar.archive.RootDialect;
+import dev.itar.storage.ArchiveStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -64,15 +66,15 @@ final class UnsealedArchiveStore implements KeyValueStore<Bytes, byte[]> {
     private static final long CLOSE_WAIT_MS = 30_000;
 
     private final String name;
-    private final ArchiveDirectory archives;
+    private final ArchiveStore archives;
     private final RootDialect dialect;
     private final ExecutorService executor;
     private final Consumer<UnsealedArchiveStore> onInit;
 
     private Path dir;
     private TaskId taskId;
-    /** When this instance opened the store (real time, as file modification times are). */
-    private long openedAtMillis;
+    /** When this instance opened the store: writes of its archives begun before it are an earlier owner's. */
+    private Instant openedAt;
     private boolean open;
     private Long committedOffset;
     private final java.util.NavigableMap<SegmentKey, UnsealedSegment> segments = new TreeMap<>();
@@ -83,7 +85,7 @@ final class UnsealedArchiveStore implements KeyValueStore<Bytes, byte[]> {
     private final Queue<SealOutcome> outcomes = new ConcurrentLinkedQueue<>();
     private Consumer<List<SegmentKey>> sealsCommitted = keys -> { };
 
-    UnsealedArchiveStore(String name, ArchiveDirectory archives, RootDialect dialect, ExecutorService executor,
+    UnsealedArchiveStore(String name, ArchiveStore archives, RootDialect dialect, ExecutorService executor,
                          Consumer<UnsealedArchiveStore> onInit) {
         this.name = name;
         this.archives = archives;
@@ -105,7 +107,7 @@ final class UnsealedArchiveStore implements KeyValueStore<Bytes, byte[]> {
     public void init(StateStoreContext context, StateStore root) {
         this.taskId = context.taskId();
         this.dir = context.stateDir().toPath().resolve(name);
-        this.openedAtMillis = System.currentTimeMillis();
+        this.openedAt = Instant.now();
         try {
             Files.createDirectories(dir);
             load();
@@ -303,7 +305,7 @@ final class UnsealedArchiveStore implements KeyValueStore<Bytes, byte[]> {
         if (s == null || !s.sealCommitted() || running.containsKey(key)) {
             return;
         }
-        SegmentSealJob job = new SegmentSealJob(s, archives, dialect, openedAtMillis);
+        SegmentSealJob job = new SegmentSealJob(s, archives, dialect, openedAt);
         Future<?> f = executor.submit(() -> {
             try {
                 outcomes.add(job.call());

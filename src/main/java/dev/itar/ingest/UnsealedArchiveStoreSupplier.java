@@ -1,6 +1,7 @@
 package dev.itar.ingest;
 
 import dev.itar.archive.RootDialect;
+import dev.itar.storage.ArchiveStore;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -17,12 +18,12 @@ import org.apache.kafka.streams.state.KeyValueStore;
 final class UnsealedArchiveStoreSupplier implements KeyValueBytesStoreSupplier {
     static final String NAME = "unsealed-archives";
 
-    private final ArchiveDirectory archives;
+    private final ArchiveStore archives;
     private final RootDialect dialect;
     private final ExecutorService executor;
     private final Map<TaskId, UnsealedArchiveStore> byTask = new ConcurrentHashMap<>();
 
-    UnsealedArchiveStoreSupplier(ArchiveDirectory archives, RootDialect dialect, ExecutorService executor) {
+    UnsealedArchiveStoreSupplier(ArchiveStore archives, RootDialect dialect, ExecutorService executor) {
         this.archives = archives;
         this.dialect = dialect;
         this.executor = executor;

@@ -2,6 +2,7 @@ package dev.itar.ncore;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.itar.archive.ByteSource;
 import dev.itar.frames.CameraFrame;
 import dev.itar.frames.IntrinsicsFrame;
 import dev.itar.frames.LidarFrame;
@@ -59,9 +60,18 @@ public final class SequenceReader implements Closeable {
         this.genericMetaData = objectOrEmpty(root.get("generic_meta_data"));
     }
 
+    /** Opens the archive in {@code source}; the caller keeps the source and closes it after this reader. */
+    public static SequenceReader open(ByteSource source) throws IOException {
+        return over(ZarrArchiveReader.open(source));
+    }
+
     /** Opens an archive; closing the reader closes the file. */
     public static SequenceReader open(Path archive) throws IOException {
-        ZarrArchiveReader z = ZarrArchiveReader.open(archive);
+        return over(ZarrArchiveReader.open(archive));
+    }
+
+    /** A reader of the sequence in {@code z}, which it closes; {@code z} is closed here if it is no sequence. */
+    private static SequenceReader over(ZarrArchiveReader z) throws IOException {
         try {
             return new SequenceReader(z);
         } catch (IOException | RuntimeException e) {
@@ -357,6 +367,6 @@ public final class SequenceReader implements Closeable {
     }
 
     private SequenceFormatException bad(String node, String what) {
-        return new SequenceFormatException(zarr.path() + ": node '" + node + "': " + what);
+        return new SequenceFormatException(zarr.name() + ": node '" + node + "': " + what);
     }
 }

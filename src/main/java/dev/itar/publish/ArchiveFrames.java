@@ -1,6 +1,7 @@
 package dev.itar.publish;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.itar.archive.ByteSource;
 import dev.itar.frames.EndFrame;
 import dev.itar.frames.Frame;
 import dev.itar.frames.PoseFrame;
@@ -39,7 +40,8 @@ public final class ArchiveFrames implements Iterator<Frame>, Closeable {
     /** Archive file name endings stripped to derive a recording id, longest first. */
     private static final List<String> SUFFIXES = List.of(".ncore4.zarr.itar", ".zarr.itar", ".itar");
 
-    private final Path archive;
+    /** The archive's file path or object URI. */
+    private final String archive;
     private final SequenceReader reader;
     private final SequenceHeader header;
     private final List<Frame> head = new ArrayList<>();
@@ -53,7 +55,7 @@ public final class ArchiveFrames implements Iterator<Frame>, Closeable {
     private record Timed(long t, String sensorKey, long t0, PoseFrame pose) {
     }
 
-    private ArchiveFrames(Path archive, SequenceReader reader) throws IOException {
+    private ArchiveFrames(String archive, SequenceReader reader) throws IOException {
         this.archive = archive;
         this.reader = reader;
         this.header = reader.header();
@@ -88,7 +90,15 @@ public final class ArchiveFrames implements Iterator<Frame>, Closeable {
 
     /** Opens {@code archive} (an ncore v4 sequence, zarr v3 or v2); close it when done. */
     public static ArchiveFrames open(Path archive) throws IOException {
-        SequenceReader reader = SequenceReader.open(archive);
+        return open(archive.toString(), SequenceReader.open(archive));
+    }
+
+    /** Opens the archive in {@code source}; the caller keeps the source and closes it after this. */
+    public static ArchiveFrames open(ByteSource source) throws IOException {
+        return open(source.name(), SequenceReader.open(source));
+    }
+
+    private static ArchiveFrames open(String archive, SequenceReader reader) throws IOException {
         try {
             return new ArchiveFrames(archive, reader);
         } catch (IOException | RuntimeException e) {
@@ -97,7 +107,8 @@ public final class ArchiveFrames implements Iterator<Frame>, Closeable {
         }
     }
 
-    public Path archive() {
+    /** The archive's file path or object URI. */
+    public String archive() {
         return archive;
     }
 
@@ -122,7 +133,7 @@ public final class ArchiveFrames implements Iterator<Frame>, Closeable {
      * recording id.
      */
     public String defaultRecordingId() {
-        String name = archive.getFileName().toString();
+        String name = archive.substring(archive.lastIndexOf('/') + 1);
         for (String suffix : SUFFIXES) {
             if (name.endsWith(suffix)) {
                 String id = name.substring(0, name.length() - suffix.length());

@@ -1,5 +1,6 @@
 package dev.itar.publish;
 
+import dev.itar.archive.ByteSource;
 import dev.itar.frames.Frame;
 import dev.itar.frames.RecordingIds;
 import dev.itar.frames.WireEncoder;
@@ -35,7 +36,7 @@ public final class ArchivePublisher {
     private final String topic;
 
     /** What was sent. */
-    public record Report(Path archive, String recordingId, String sequenceId, long records, long bytes,
+    public record Report(String archive, String recordingId, String sequenceId, long records, long bytes,
                          SortedMap<String, Long> recordsByType, List<String> losses) {
     }
 
@@ -68,38 +69,50 @@ public final class ArchivePublisher {
      */
     public Report publish(Path archive, String recordingId) throws IOException, InterruptedException {
         try (ArchiveFrames frames = ArchiveFrames.open(archive)) {
-            String id = recordingId != null ? recordingId : frames.defaultRecordingId();
-            RecordingIds.requireValid(id);
-            byte[] key = id.getBytes(StandardCharsets.UTF_8);
-            AtomicReference<Exception> failure = new AtomicReference<>();
-            SortedMap<String, Long> byType = new TreeMap<>();
-            long records = 0;
-            long bytes = 0;
-            while (frames.hasNext() && failure.get() == null) {
-                Frame frame = frames.next();
-                byte[] value = WireEncoder.encode(frame);
-                long index = records;
-                String type = frame.type();
-                producer.send(new ProducerRecord<>(topic, key, value), (metadata, e) -> {
-                    if (e != null) {
-                        failure.compareAndSet(null, new IOException("cannot publish record " + index + " (" + type
-                                + ", " + value.length + " bytes) of " + archive + " to topic " + topic + ": "
-                                + e.getMessage(), e));
-                    }
-                });
-                records++;
-                bytes += value.length;
-                byType.merge(type, 1L, Long::sum);
-            }
-            producer.flush();
-            if (Thread.interrupted()) {
-                throw new InterruptedException("interrupted while publishing " + archive);
-            }
-            if (failure.get() != null) {
-                Exception e = failure.get();
-                throw e instanceof IOException io ? io : new IOException(e);
-            }
-            return new Report(archive, id, frames.sequenceId(), records, bytes, byType, frames.losses());
+            return publish(frames, recordingId);
         }
+    }
+
+    /** As {@link #publish(Path, String)}, for an archive in any source (a stored object); the source stays open. */
+    public Report publish(ByteSource archive, String recordingId) throws IOException, InterruptedException {
+        try (ArchiveFrames frames = ArchiveFrames.open(archive)) {
+            return publish(frames, recordingId);
+        }
+    }
+
+    private Report publish(ArchiveFrames frames, String recordingId) throws IOException, InterruptedException {
+        String archive = frames.archive();
+        String id = recordingId != null ? recordingId : frames.defaultRecordingId();
+        RecordingIds.requireValid(id);
+        byte[] key = id.getBytes(StandardCharsets.UTF_8);
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        SortedMap<String, Long> byType = new TreeMap<>();
+        long records = 0;
+        long bytes = 0;
+        while (frames.hasNext() && failure.get() == null) {
+            Frame frame = frames.next();
+            byte[] value = WireEncoder.encode(frame);
+            long index = records;
+            String type = frame.type();
+            producer.send(new ProducerRecord<>(topic, key, value), (metadata, e) -> {
+                if (e != null) {
+                    failure.compareAndSet(null, new IOException("cannot publish record " + index + " (" + type
+                            + ", " + value.length + " bytes) of " + archive + " to topic " + topic + ": "
+                            + e.getMessage(), e));
+                }
+            });
+            records++;
+            bytes += value.length;
+            byType.merge(type, 1L, Long::sum);
+        }
+        producer.flush();
+        if (Thread.interrupted()) {
+            throw new InterruptedException("interrupted while publishing " + archive);
+        }
+        if (failure.get() != null) {
+            Exception e = failure.get();
+            throw e instanceof IOException io ? io : new IOException(e);
+        }
+        return new Report(archive, id, frames.sequenceId(), records, bytes, byType, frames.losses());
     }
 }

@@ -88,7 +88,7 @@ public final class Rebuild {
      */
     public static IngestConfig config(IngestConfig live, Path archiveDir, String applicationId) {
         Path dir = archiveDir.toAbsolutePath().normalize();
-        if (dir.equals(live.archiveDir().toAbsolutePath().normalize())) {
+        if (!live.archivesInS3() && dir.equals(live.archiveDir().toAbsolutePath().normalize())) {
             throw new IllegalArgumentException("the rebuild archive dir " + dir + " is the live archive.dir ("
                     + live.origin(IngestConfig.ARCHIVE_DIR) + "); rebuild into another directory and compare");
         }

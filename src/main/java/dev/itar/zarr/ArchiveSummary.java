@@ -51,7 +51,7 @@ public final class ArchiveSummary {
             summary.put(n.path(), s);
         }
         Map<String, Object> out = new TreeMap<>();
-        out.put("file", r.path().getFileName().toString());
+        out.put("file", r.name().substring(r.name().lastIndexOf('/') + 1));
         out.put("nodes", r.nodes().size());
         out.put("ok", true);
         out.put("summary", summary);

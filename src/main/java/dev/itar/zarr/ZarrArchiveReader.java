@@ -1,6 +1,7 @@
 package dev.itar.zarr;
 
 import dev.itar.archive.ArchiveFormatException;
+import dev.itar.archive.ByteSource;
 import dev.itar.archive.IndexEntry;
 import dev.itar.archive.IndexedTarReader;
 import java.io.Closeable;
@@ -45,7 +46,7 @@ public final class ZarrArchiveReader implements Closeable {
             zarrFormat = 2;
             readV2(n);
         } else {
-            throw new ZarrFormatException(in.path() + ": no zarr metadata (neither a compressed root, zarr.json,"
+            throw new ZarrFormatException(in.name() + ": no zarr metadata (neither a compressed root, zarr.json,"
                     + " .zmetadata.cbor.xz nor .zgroup)");
         }
         nodes = Collections.unmodifiableSortedMap(n);
@@ -53,9 +54,24 @@ public final class ZarrArchiveReader implements Closeable {
 
     /** Opens {@code file}; closing this reader closes the archive. */
     public static ZarrArchiveReader open(Path file) throws IOException {
+        return openOwning(() -> IndexedTarReader.open(file));
+    }
+
+    /** Opens the archive in {@code source}; the caller keeps the source and closes it after this reader. */
+    public static ZarrArchiveReader open(ByteSource source) throws IOException {
+        return openOwning(() -> IndexedTarReader.open(source));
+    }
+
+    /** How {@link #openOwning} gets its archive. */
+    private interface ArchiveOpener {
+        IndexedTarReader open() throws IOException, ArchiveFormatException;
+    }
+
+    /** A reader that owns the archive {@code opener} opens (closing it if the metadata cannot be read). */
+    private static ZarrArchiveReader openOwning(ArchiveOpener opener) throws IOException {
         IndexedTarReader r;
         try {
-            r = IndexedTarReader.open(file);
+            r = opener.open();
         } catch (ArchiveFormatException e) {
             throw new ZarrFormatException(e.getMessage(), e);
         }
@@ -71,8 +87,9 @@ public final class ZarrArchiveReader implements Closeable {
         return in;
     }
 
-    public Path path() {
-        return in.path();
+    /** The archive's file path or object URI. */
+    public String name() {
+        return in.name();
     }
 
     /** 3 or 2. */
@@ -88,7 +105,7 @@ public final class ZarrArchiveReader implements Closeable {
     public Node node(String path) throws ZarrFormatException {
         Node n = nodes.get(path);
         if (n == null) {
-            throw new ZarrFormatException(in.path() + ": no node '" + path + "'");
+            throw new ZarrFormatException(in.name() + ": no node '" + path + "'");
         }
         return n;
     }
@@ -112,7 +129,7 @@ public final class ZarrArchiveReader implements Closeable {
         try {
             return pipeline(path, md).decode(stored.get());
         } catch (ZarrFormatException e) {
-            throw new ZarrFormatException(in.path() + ": array '" + path + "', chunk '" + key + "': "
+            throw new ZarrFormatException(in.name() + ": array '" + path + "', chunk '" + key + "': "
                     + e.getMessage(), e);
         }
     }
@@ -122,7 +139,7 @@ public final class ZarrArchiveReader implements Closeable {
         ArrayMetadata md = arrayNode(path);
         long total = Math.multiplyExact(md.elementCount(), md.dataType().itemSize());
         if (total > Integer.MAX_VALUE - 8) {
-            throw new ZarrFormatException(in.path() + ": array '" + path + "' of " + total
+            throw new ZarrFormatException(in.name() + ": array '" + path + "' of " + total
                     + " bytes is too large to read whole");
         }
         byte[] out = new byte[(int) total];
@@ -203,7 +220,7 @@ public final class ZarrArchiveReader implements Closeable {
     private ArrayMetadata arrayNode(String path) throws ZarrFormatException {
         Node n = node(path);
         if (!n.isArray()) {
-            throw new ZarrFormatException(in.path() + ": node '" + path + "' is a group, not an array");
+            throw new ZarrFormatException(in.name() + ": node '" + path + "' is a group, not an array");
         }
         return n.array();
     }
@@ -221,19 +238,19 @@ public final class ZarrArchiveReader implements Closeable {
 
     private void readV3(SortedMap<String, Node> n) throws IOException {
         byte[] rootBytes = in.get("zarr.json").orElseThrow(
-                () -> new ZarrFormatException(in.path() + ": no root zarr.json"));
+                () -> new ZarrFormatException(in.name() + ": no root zarr.json"));
         Map<String, Object> root = parse(rootBytes, "zarr.json");
         n.put("", v3Node("", root, "zarr.json"));
         Object cm = root.get("consolidated_metadata");
         if (cm instanceof Map<?, ?> c && c.get("metadata") instanceof Map<?, ?> meta) {
             if (!"inline".equals(c.get("kind"))) {
-                throw new ZarrFormatException(in.path() + ": zarr.json: unsupported consolidated_metadata kind "
+                throw new ZarrFormatException(in.name() + ": zarr.json: unsupported consolidated_metadata kind "
                         + c.get("kind"));
             }
             for (Map.Entry<?, ?> e : meta.entrySet()) {
                 String p = String.valueOf(e.getKey());
                 if (!(e.getValue() instanceof Map<?, ?> doc)) {
-                    throw new ZarrFormatException(in.path() + ": zarr.json: consolidated entry '" + p
+                    throw new ZarrFormatException(in.name() + ": zarr.json: consolidated entry '" + p
                             + "' is not an object");
                 }
                 @SuppressWarnings("unchecked")
@@ -262,7 +279,7 @@ public final class ZarrArchiveReader implements Closeable {
             }
             throw new ZarrFormatException("node_type must be \"group\" or \"array\", got " + type);
         } catch (ZarrFormatException e) {
-            throw new ZarrFormatException(in.path() + ": " + where + " (node '" + path + "'): " + e.getMessage(), e);
+            throw new ZarrFormatException(in.name() + ": " + where + " (node '" + path + "'): " + e.getMessage(), e);
         }
     }
 
@@ -275,7 +292,7 @@ public final class ZarrArchiveReader implements Closeable {
             Map<String, Object> c = parse(consolidated.get(), ".zmetadata.cbor.xz");
             Object meta = c.containsKey("zarr_consolidated_format") ? c.get("metadata") : c;
             if (!(meta instanceof Map<?, ?> m)) {
-                throw new ZarrFormatException(in.path() + ": .zmetadata.cbor.xz has no metadata map");
+                throw new ZarrFormatException(in.name() + ": .zmetadata.cbor.xz has no metadata map");
             }
             for (Map.Entry<?, ?> e : m.entrySet()) {
                 docs.put(String.valueOf(e.getKey()), e.getValue());
@@ -301,7 +318,7 @@ public final class ZarrArchiveReader implements Closeable {
             Map<String, Object> doc = asMap(e.getValue(), k);
             if (group) {
                 if (!java.util.Objects.equals(doc.get("zarr_format"), 2)) {
-                    throw new ZarrFormatException(in.path() + ": " + k + ": expected zarr_format 2, got "
+                    throw new ZarrFormatException(in.name() + ": " + k + ": expected zarr_format 2, got "
                             + doc.get("zarr_format"));
                 }
                 n.put(p, Node.group(p, attrs));
@@ -309,12 +326,12 @@ public final class ZarrArchiveReader implements Closeable {
                 try {
                     n.put(p, Node.array(p, ArrayMetadata.fromV2(doc, attrs)));
                 } catch (ZarrFormatException x) {
-                    throw new ZarrFormatException(in.path() + ": " + k + " (node '" + p + "'): " + x.getMessage(), x);
+                    throw new ZarrFormatException(in.name() + ": " + k + " (node '" + p + "'): " + x.getMessage(), x);
                 }
             }
         }
         if (!n.containsKey("")) {
-            throw new ZarrFormatException(in.path() + ": zarr format 2 archive without a root .zgroup");
+            throw new ZarrFormatException(in.name() + ": zarr format 2 archive without a root .zgroup");
         }
     }
 
@@ -333,7 +350,7 @@ public final class ZarrArchiveReader implements Closeable {
             return Map.of();
         }
         if (!(o instanceof Map)) {
-            throw new ZarrFormatException(in.path() + ": " + key + " is not a JSON object");
+            throw new ZarrFormatException(in.name() + ": " + key + " is not a JSON object");
         }
         return (Map<String, Object>) o;
     }
@@ -342,7 +359,7 @@ public final class ZarrArchiveReader implements Closeable {
         try {
             return PyJson.parseObject(json);
         } catch (IOException e) {
-            throw new ZarrFormatException(in.path() + ": " + key + " is not a JSON object: " + e.getMessage(), e);
+            throw new ZarrFormatException(in.name() + ": " + key + " is not a JSON object: " + e.getMessage(), e);
         }
     }
 
@@ -355,6 +372,6 @@ public final class ZarrArchiveReader implements Closeable {
 
     @Override
     public String toString() {
-        return "ZarrArchiveReader[" + in.path() + ", format " + zarrFormat + ", " + nodes.size() + " nodes]";
+        return "ZarrArchiveReader[" + in.name() + ", format " + zarrFormat + ", " + nodes.size() + " nodes]";
     }
 }

@@ -166,4 +166,44 @@ class IngestConfigTest {
         assertThat(IngestConfig.envName("recording.idle.timeout.ms")).isEqualTo("ITAR_RECORDING_IDLE_TIMEOUT_MS");
         assertThat(IngestConfig.envName("topic.dead.letters")).isEqualTo("ITAR_TOPIC_DEAD_LETTERS");
     }
+
+    @Test
+    void s3SettingsComeFromTheirKeysOrTheEnvironmentAndStayOutOfKafkaStreams() {
+        IngestConfig c = IngestConfig.load(null, Map.of("ITAR_S3_ENDPOINT", "http://127.0.0.1:9000",
+                "ITAR_S3_REGION", "eu-central-1", "ITAR_S3_PATH_STYLE", "true", "ITAR_S3_ACCESS_KEY_ID", "id",
+                "ITAR_S3_SECRET_ACCESS_KEY", "secret", "ITAR_S3_PARTS_IN_FLIGHT", "3"));
+        dev.itar.storage.S3Settings s = c.storageSettings();
+        assertThat(s.endpoint()).hasValueSatisfying(u -> assertThat(u.toString()).isEqualTo("http://127.0.0.1:9000"));
+        assertThat(s.region()).contains("eu-central-1");
+        assertThat(s.pathStyle()).contains(true);
+        assertThat(s.partsInFlight()).isEqualTo(3);
+        assertThat(s.partBytes()).isEqualTo(8 << 20);
+        assertThat(c.streamsProperties().stringPropertyNames()).noneMatch(k -> k.startsWith("s3."));
+        assertThat(c.describe()).doesNotContain("secret\n").contains("s3.secret.access.key = ********");
+        assertThat(IngestConfig.load(null, Map.of()).storageSettings().endpoint()).isEmpty();
+    }
+
+    @Test
+    void invalidS3SettingsAndUnknownS3KeysNameTheKeyAndItsOrigin() {
+        assertThatThrownBy(() -> IngestConfig.load(null, Map.of("ITAR_S3_PART_BYTES", "1024")))
+                .isInstanceOfSatisfying(IngestConfigException.class, e -> assertThat(e.key()).isEqualTo("s3.part.bytes"))
+                .hasMessageContaining("environment ITAR_S3_PART_BYTES");
+        assertThatThrownBy(() -> IngestConfig.of(Map.of("s3.endpont", "http://x")))
+                .isInstanceOf(IngestConfigException.class).hasMessageContaining("s3.endpoint");
+    }
+
+    @Test
+    void anS3ArchiveDirIsALocationNotADirectory() {
+        IngestConfig c = IngestConfig.of(Map.of(IngestConfig.ARCHIVE_DIR, "s3://fleet-archives/ingest"));
+        assertThat(c.archivesInS3()).isTrue();
+        assertThat(c.archiveLocation()).isEqualTo("s3://fleet-archives/ingest");
+        assertThatThrownBy(c::archiveDir).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("s3://fleet-archives/ingest").hasMessageContaining("not a directory");
+        assertThatThrownBy(() -> IngestConfig.of(Map.of(IngestConfig.ARCHIVE_DIR, "s3://x")))
+                .isInstanceOfSatisfying(IngestConfigException.class, e -> assertThat(e.key()).isEqualTo("archive.dir"))
+                .hasMessageContaining("bucket name");
+        IngestConfig local = IngestConfig.load(null, Map.of());
+        assertThat(local.archiveLocation()).isEqualTo("./archives");
+        assertThat(local.archivesInS3()).isFalse();
+    }
 }

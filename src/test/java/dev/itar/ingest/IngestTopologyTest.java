@@ -81,7 +81,8 @@ class IngestTopologyTest {
                 IngestConfig.RECORDING_IDLE_CHECK_INTERVAL_MS, "1000"));
         metrics = new IngestMetrics();
         Properties props = config.streamsProperties();
-        TopologyTestDriver d = new TopologyTestDriver(IngestTopology.build(config, metrics, new DirectExecutor()), props,
+        TopologyTestDriver d = new TopologyTestDriver(IngestTopology.build(config, metrics, new DirectExecutor(),
+                TestArchiveStores.of(config)), props,
                 Instant.ofEpochMilli(TS));
         frames = d.createInputTopic(config.framesTopic(), new ByteArraySerializer(), new ByteArraySerializer());
         deadLetters = d.createOutputTopic(config.deadLetterTopic(), new ByteArrayDeserializer(),

@@ -51,7 +51,8 @@ class SealRetryTest {
         IngestConfig config = IngestConfig.of(Map.of(IngestConfig.ARCHIVE_DIR, tmp.resolve("archives").toString(),
                 IngestConfig.STATE_DIR, tmp.resolve("state").toString()));
         metrics = new IngestMetrics();
-        driver = new TopologyTestDriver(IngestTopology.build(config, metrics, new DirectExecutor()),
+        driver = new TopologyTestDriver(IngestTopology.build(config, metrics, new DirectExecutor(),
+                TestArchiveStores.of(config)),
                 config.streamsProperties(), Instant.ofEpochMilli(TS));
         frames = driver.createInputTopic(config.framesTopic(), new ByteArraySerializer(), new ByteArraySerializer());
         sealed = driver.createOutputTopic(config.sealedTopic(), new StringDeserializer(), new StringDeserializer());

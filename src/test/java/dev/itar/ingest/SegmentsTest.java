@@ -58,7 +58,8 @@ class SegmentsTest {
                     IngestConfig.STATE_DIR, dir.resolve("state").toString(),
                     IngestConfig.RECORDING_SEGMENT_DURATION_MS, "1000",
                     IngestConfig.RECORDING_SEGMENT_GRACE_MS, "200"));
-            driver = new TopologyTestDriver(IngestTopology.build(config, new IngestMetrics(), new DirectExecutor()),
+            driver = new TopologyTestDriver(IngestTopology.build(config, new IngestMetrics(), new DirectExecutor(),
+                    TestArchiveStores.of(config)),
                     config.streamsProperties(), Instant.ofEpochMilli(TS));
             frames = driver.createInputTopic(config.framesTopic(), new ByteArraySerializer(), new ByteArraySerializer());
             deadLetters = driver.createOutputTopic(config.deadLetterTopic(), new ByteArrayDeserializer(),

@@ -32,7 +32,7 @@ public final class SmallHeapSegmentSeal {
         Path dir = Path.of(args[0]);
         int count = Integer.parseInt(args[1]);
         UnsealedArchiveStore store = new UnsealedArchiveStore(UnsealedArchiveStoreSupplier.NAME,
-                new ArchiveDirectory(dir.resolve("archives")), RootDialect.PR68, new DirectExecutor(), s -> { });
+                TestArchiveStores.directory(dir.resolve("archives")), RootDialect.PR68, new DirectExecutor(), s -> { });
         store.init(new MockProcessorContext<>(new Properties(), new TaskId(0, 0), dir.resolve("state").toFile())
                 .getStateStoreContext(), store);
         store.onSealsCommitted(keys -> keys.forEach(store::startSeal));

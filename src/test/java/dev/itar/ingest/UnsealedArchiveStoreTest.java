@@ -39,7 +39,7 @@ class UnsealedArchiveStoreTest {
 
     private UnsealedArchiveStore open(Path stateDir) {
         UnsealedArchiveStore store = new UnsealedArchiveStore(UnsealedArchiveStoreSupplier.NAME,
-                new ArchiveDirectory(tmp.resolve("archives")), RootDialect.PR68, new DirectExecutor(), s -> { });
+                TestArchiveStores.directory(tmp.resolve("archives")), RootDialect.PR68, new DirectExecutor(), s -> { });
         StateStoreContext ctx = new MockProcessorContext<>(new Properties(), new TaskId(0, 0), stateDir.toFile())
                 .getStateStoreContext();
         store.init(ctx, store);
