@@ -1,10 +1,7 @@
 package dev.itar.bench;
 
-import dev.itar.frames.CameraFrame;
 import dev.itar.frames.EndFrame;
-import dev.itar.frames.Frame;
-import dev.itar.frames.LidarFrame;
-import dev.itar.frames.RadarFrame;
+import dev.itar.frames.SensorFrame;
 import dev.itar.sim.SimRecord;
 import dev.itar.sim.SimulatorConfig;
 import dev.itar.sim.VehicleSimulator;
@@ -53,28 +50,10 @@ record BenchDrive(SimulatorConfig config, List<SimRecord> records) {
     List<EncodedFrame> encodedSensorFrames(FrameEncoder encoder, long shiftUs) {
         List<EncodedFrame> out = new ArrayList<>();
         for (SimRecord r : records) {
-            Frame f = r.frame();
-            if (f instanceof CameraFrame c) {
-                out.add(encoder.encode(new CameraFrame(c.sensor(), c.t0() + shiftUs, c.t1() + shiftUs, c.format(),
-                        c.image(), c.meta(), c.data())));
-            } else if (f instanceof LidarFrame l) {
-                out.add(encoder.encode(new LidarFrame(l.sensor(), l.t0() + shiftUs, l.t1() + shiftUs, l.n(), l.r(),
-                        l.direction(), shifted(l.timestampUs(), shiftUs), l.distanceM(), l.intensity(),
-                        l.modelElement(), l.meta(), l.data())));
-            } else if (f instanceof RadarFrame d) {
-                out.add(encoder.encode(new RadarFrame(d.sensor(), d.t0() + shiftUs, d.t1() + shiftUs, d.n(), d.r(),
-                        d.direction(), shifted(d.timestampUs(), shiftUs), d.distanceM(), d.meta(), d.data())));
+            if (TimeShift.frame(r.frame(), shiftUs) instanceof SensorFrame f) {
+                out.add(encoder.encode(f));
             }
         }
         return out;
-    }
-
-    private static byte[] shifted(byte[] uint64le, long shift) {
-        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(uint64le).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(uint64le.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        while (in.remaining() >= 8) {
-            out.putLong(in.getLong() + shift);
-        }
-        return out.array();
     }
 }

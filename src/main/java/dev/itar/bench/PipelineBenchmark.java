@@ -8,16 +8,8 @@ import dev.itar.kafka.EmbeddedKafkaBroker;
 import dev.itar.kafka.TopicAdmin;
 import dev.itar.sim.SimRecord;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +20,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
@@ -50,7 +41,7 @@ import java.util.function.Consumer;
  * </ol>
  */
 final class PipelineBenchmark {
-    private static final Duration PHASE_TIMEOUT = Duration.ofMinutes(10);
+    private static final Duration PHASE_TIMEOUT = BenchClients.PHASE_TIMEOUT;
 
     private final Path workDir;
     private final int copies;
@@ -85,8 +76,8 @@ final class PipelineBenchmark {
             long valueBytes = produce(broker.bootstrapServers(), live.framesTopic(), body);
 
             progress.accept("draining the topic with a plain KafkaConsumer (ceiling)");
-            double consumerMbS = Math.max(drain(broker.bootstrapServers(), live.framesTopic(), records),
-                    drain(broker.bootstrapServers(), live.framesTopic(), records));
+            double consumerMbS = Math.max(BenchClients.drain(broker.bootstrapServers(), live.framesTopic(), records),
+                    BenchClients.drain(broker.bootstrapServers(), live.framesTopic(), records));
 
             progress.accept("live ingest");
             Run liveRun = ingest(live, records, () -> produceEnds(broker.bootstrapServers(), live.framesTopic(),
@@ -150,7 +141,7 @@ final class PipelineBenchmark {
     private long produce(String bootstrap, String topic, List<SimRecord> body) throws InterruptedException {
         AtomicReference<Exception> failure = new AtomicReference<>();
         long bytes = 0;
-        try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {
+        try (KafkaProducer<byte[], byte[]> producer = BenchClients.producer(bootstrap)) {
             byte[][] keys = new byte[copies][];
             for (int i = 0; i < copies; i++) {
                 keys[i] = recordingId(i + 1).getBytes(StandardCharsets.UTF_8);
@@ -174,59 +165,12 @@ final class PipelineBenchmark {
     }
 
     private void produceEnds(String bootstrap, String topic, SimRecord end) {
-        try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {
+        try (KafkaProducer<byte[], byte[]> producer = BenchClients.producer(bootstrap)) {
             for (int i = 1; i <= copies; i++) {
                 producer.send(new ProducerRecord<>(topic, recordingId(i).getBytes(StandardCharsets.UTF_8),
                         end.value()));
             }
             producer.flush();
-        }
-    }
-
-    private static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-        p.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(512 * 1024));
-        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(16 * 1024 * 1024));
-        p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(64L * 1024 * 1024));
-        return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
-    }
-
-    /** MB/s of record values read by a plain consumer, from its first record to the last. */
-    private static double drain(String bootstrap, String topic, long records) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        // the same fetch sizes the ingest application's consumer gets from its defaults
-        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(16 * 1024 * 1024));
-        p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Integer.toString(64 * 1024 * 1024));
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
-            List<TopicPartition> parts = c.partitionsFor(topic).stream()
-                    .map((PartitionInfo i) -> new TopicPartition(topic, i.partition())).toList();
-            c.assign(parts);
-            c.seekToBeginning(parts);
-            long seen = 0;
-            long bytes = 0;
-            long first = 0;
-            long deadline = System.nanoTime() + PHASE_TIMEOUT.toNanos();
-            while (seen < records) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("consumer read only " + seen + " of " + records + " records");
-                }
-                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
-                    if (seen == 0) {
-                        first = System.nanoTime();
-                    } else {
-                        bytes += r.value().length; // the first record starts the clock; count what follows it
-                    }
-                    seen++;
-                }
-            }
-            return bytes / 1e6 / ((System.nanoTime() - first) / 1e9);
         }
     }
 
