@@ -1,6 +1,8 @@
 package dev.itar.frames;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -14,6 +16,7 @@ import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
@@ -104,6 +107,8 @@ public final class WireDecoder {
             "intrinsics", "end");
 
     private static final ObjectMapper MAPPER = createMapper();
+    /** Reads one field's value of the top-level map, with more fields after it. */
+    private static final ObjectMapper SUBTREES = MAPPER.copy().disable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     // little-endian views of the ray arrays: the per-element checks read them in place, no ByteBuffer
     private static final VarHandle LE_FLOAT = MethodHandles.byteArrayViewVarHandle(float[].class,
             ByteOrder.LITTLE_ENDIAN);
@@ -149,7 +154,7 @@ public final class WireDecoder {
         CborScanner.check(value, MAX_DEPTH);
         JsonNode tree;
         try {
-            tree = MAPPER.readTree(value);
+            tree = topLevelMap(value);
         } catch (JacksonException e) {
             throw new InvalidRecordException(BAD_CBOR, "record value is not acceptable CBOR: "
                     + Describe.clip(e.getOriginalMessage()), e);
@@ -160,6 +165,49 @@ public final class WireDecoder {
             throw new InvalidRecordException(BAD_CBOR, "record value must be one CBOR map");
         }
         return frame((ObjectNode) tree);
+    }
+
+    /**
+     * The record's top-level map as a tree, its byte-string values copied once straight out of the record (Jackson
+     * would gather a large byte string in chunks and copy it again); everything else as Jackson reads it.
+     * {@link CborScanner} has already checked the structure, so the value is exactly one map.
+     */
+    private static ObjectNode topLevelMap(byte[] value) throws IOException {
+        ObjectNode map = MAPPER.getNodeFactory().objectNode();
+        try (JsonParser p = MAPPER.getFactory().createParser(value)) {
+            p.nextToken();
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken token = p.nextToken();
+                byte[] bytes = token == JsonToken.VALUE_EMBEDDED_OBJECT
+                        ? byteString(value, p.currentTokenLocation().getByteOffset()) : null;
+                JsonNode node = bytes != null ? MAPPER.getNodeFactory().binaryNode(bytes)
+                        : SUBTREES.readTree(p);
+                map.set(name, node); // a repeated name has already failed the parser's duplicate detection
+            }
+        }
+        return map;
+    }
+
+    /**
+     * The content of the definite-length byte string whose initial byte is at {@code offset}, or null where it is
+     * not one (an indefinite-length byte string: Jackson reads that).
+     */
+    private static byte[] byteString(byte[] value, long offset) {
+        if (offset < 0 || offset >= value.length || (value[(int) offset] & 0xE0) != 0x40) {
+            return null;
+        }
+        int at = (int) offset;
+        int info = value[at] & 0x1F;
+        int header = info < 24 ? 1 : info == 24 ? 2 : info == 25 ? 3 : info == 26 ? 5 : info == 27 ? 9 : -1;
+        if (header < 0) {
+            return null;
+        }
+        long length = info < 24 ? info : 0;
+        for (int i = 1; i < header; i++) {
+            length = (length << 8) | (value[at + i] & 0xFF);
+        }
+        return Arrays.copyOfRange(value, at + header, Math.toIntExact(at + header + length));
     }
 
     private static Frame frame(ObjectNode map) throws InvalidRecordException {

@@ -11,6 +11,7 @@ import dev.itar.ncore.Chunk;
 import dev.itar.ncore.FrameEntry;
 import dev.itar.ncore.FrameNode;
 import dev.itar.ncore.SequenceHeader;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
@@ -27,7 +28,13 @@ final class SegmentItems {
 
     /** A frame's entry and chunks, as one changelog value. */
     static byte[] frame(FrameEntry entry, List<Chunk> chunks) {
-        Writer w = StateCodec.writer(RecordType.FRAME_ITEM);
+        Writer sizing = StateCodec.writer(RecordType.FRAME_ITEM);
+        writeEntry(sizing, entry);
+        long size = sizing.size() + 4L;
+        for (Chunk c : chunks) {
+            size += 4L + c.key().getBytes(StandardCharsets.UTF_8).length + 4L + c.bytes().length;
+        }
+        Writer w = StateCodec.writer(RecordType.FRAME_ITEM, Math.toIntExact(size));
         writeEntry(w, entry);
         w.i32(chunks.size());
         for (Chunk c : chunks) {

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * The binary form of everything the ingest application keeps in state stores and their changelogs. Each value
@@ -32,7 +33,15 @@ final class StateCodec {
     }
 
     static Writer writer(RecordType type) {
-        return new Writer(type);
+        return new Writer(type, 64);
+    }
+
+    /**
+     * A writer whose buffer starts at {@code capacity} bytes: a value of exactly that size is built without growing
+     * and handed out without a copy, which matters for multi-MB frame items.
+     */
+    static Writer writer(RecordType type, int capacity) {
+        return new Writer(type, capacity);
     }
 
     /**
@@ -83,10 +92,12 @@ final class StateCodec {
 
     /** Appends fields. */
     static final class Writer {
-        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
-        private final DataOutputStream out = new DataOutputStream(bytes);
+        private final Buffer bytes;
+        private final DataOutputStream out;
 
-        private Writer(RecordType type) {
+        private Writer(RecordType type, int capacity) {
+            bytes = new Buffer(capacity);
+            out = new DataOutputStream(bytes);
             bytes.write(MAGIC);
             bytes.write(VERSION);
             bytes.write(type.code);
@@ -169,8 +180,24 @@ final class StateCodec {
             return this;
         }
 
+        /** Bytes written so far, the type header included. */
+        int size() {
+            return bytes.size();
+        }
+
         byte[] toBytes() {
-            return bytes.toByteArray();
+            return bytes.take();
+        }
+    }
+
+    /** A byte buffer that gives away its array when it is exactly full. */
+    private static final class Buffer extends ByteArrayOutputStream {
+        Buffer(int capacity) {
+            super(capacity);
+        }
+
+        byte[] take() {
+            return count == buf.length ? buf : Arrays.copyOf(buf, count);
         }
     }
 
