@@ -11,6 +11,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
@@ -125,6 +126,10 @@ public final class IngestApplication implements AutoCloseable {
         // Kafka Streams' own metrics (and those of its clients) beside ours, in the same registry
         streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(metrics.registry());
+        if (BoundedRocksDbMemory.class.getName().equals(
+                config.streamsProperties().getProperty(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG))) {
+            metrics.rocksDbMemory(config.rocksDbMemoryBytes());
+        }
         LOG.info("starting ingest: application.id={}, frames topic {}, archives in {}, state in {}, "
                         + "idle timeout {} ms, {}", config.applicationId(), config.framesTopic(),
                 archives.location(), config.stateDir().toAbsolutePath(),

@@ -78,6 +78,8 @@ public final class IngestConfig {
     public static final String MAX_MESSAGE_BYTES = "max.message.bytes";
     /** Interface of the status endpoint (/health, /recordings, /metrics). */
     public static final String HTTP_HOST = "http.host";
+    /** Off-heap memory of all RocksDB stores of the instance together (block cache and memtables). */
+    public static final String ROCKSDB_MEMORY_BYTES = "rocksdb.memory.bytes";
     /** Port of the status endpoint: 0 = any free port, -1 = no endpoint. */
     public static final String HTTP_PORT = "http.port";
 
@@ -87,7 +89,7 @@ public final class IngestConfig {
             TOPIC_FRAMES_TIMESTAMP_TYPE, ARCHIVE_DIR, ARCHIVE_DIALECT, STATE_DIR, RECORDING_IDLE_TIMEOUT_MS,
             RECORDING_IDLE_CHECK_INTERVAL_MS, RECORDING_SEGMENT_DURATION_MS, RECORDING_SEGMENT_GRACE_MS,
             RECORDING_SEAL_RETRY_INITIAL_MS, RECORDING_SEAL_RETRY_MAX_MS,
-            PROCESSING_GUARANTEE, MAX_MESSAGE_BYTES, HTTP_HOST, HTTP_PORT),
+            PROCESSING_GUARANTEE, MAX_MESSAGE_BYTES, HTTP_HOST, HTTP_PORT, ROCKSDB_MEMORY_BYTES),
             S3Settings.KEYS.stream()).toList());
     /** Namespaces that belong to this application only: an unknown key there is a typo, not a Kafka setting. */
     private static final List<String> OWN_NAMESPACES = List.of("archive.", "recording.", "s3.");
@@ -124,6 +126,10 @@ public final class IngestConfig {
         // the unsealed-archive store relies on it to cut its files back to the last commit
         d.put("enable.transactional.statestores", "true");
         d.put(MAX_MESSAGE_BYTES, "16777216");
+        // records queued per input partition before Streams pauses fetching it: Kafka's 1000 would be GBs of
+        // production-rig frames per partition when ingest runs behind the fetcher; a few dozen keep the thread fed
+        d.put("buffered.records.per.partition", "32");
+        d.put(ROCKSDB_MEMORY_BYTES, "67108864");
         d.put(HTTP_HOST, "127.0.0.1");
         d.put(HTTP_PORT, "8080");
         d.put(S3Settings.PART_BYTES, Integer.toString(S3Settings.DEFAULT_PART_BYTES));
@@ -175,6 +181,7 @@ public final class IngestConfig {
     private final int maxMessageBytes;
     private final String httpHost;
     private final int httpPort;
+    private final long rocksDbMemoryBytes;
 
     private IngestConfig(Map<String, String> raw, Map<String, String> origins) {
         this.origins = Map.copyOf(origins);
@@ -240,6 +247,7 @@ public final class IngestConfig {
         maxMessageBytes = (int) longIn(MAX_MESSAGE_BYTES, 1024, Integer.MAX_VALUE);
         httpHost = nonBlank(HTTP_HOST);
         httpPort = (int) longIn(HTTP_PORT, -1, 65535);
+        rocksDbMemoryBytes = longIn(ROCKSDB_MEMORY_BYTES, 1L << 20, Long.MAX_VALUE);
     }
 
     /**
@@ -405,6 +413,11 @@ public final class IngestConfig {
     }
 
     /** Largest record (topic {@code max.message.bytes}) of every topic this application creates or writes. */
+    /** The off-heap budget of all RocksDB stores together, see {@link BoundedRocksDbMemory}. */
+    public long rocksDbMemoryBytes() {
+        return rocksDbMemoryBytes;
+    }
+
     public int maxMessageBytes() {
         return maxMessageBytes;
     }
@@ -455,6 +468,10 @@ public final class IngestConfig {
         // one stream thread per core unless set: recordings of different partitions then use every core
         p.putIfAbsent(StreamsConfig.NUM_STREAM_THREADS_CONFIG,
                 Integer.toString(Runtime.getRuntime().availableProcessors()));
+        // one bounded block cache and write-buffer budget for every RocksDB store, unless a setter of one's own is set
+        if (p.putIfAbsent(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class.getName()) == null) {
+            p.put(BoundedRocksDbMemory.MEMORY_BYTES_CONFIG, Long.toString(rocksDbMemoryBytes));
+        }
         // what we write must fit: raise (never lower) the producer's and the changelogs' limits to the output size
         atLeast(p, StreamsConfig.producerPrefix("max.request.size"), outputMaxMessageBytes());
         atLeast(p, StreamsConfig.topicPrefix("max.message.bytes"), outputMaxMessageBytes());

@@ -71,6 +71,18 @@ public final class IngestMetrics {
                 .description("Segments whose seal failed and waits for its retry (see /health).").register(registry);
     }
 
+    /**
+     * Gauges of the RocksDB budget {@code limitBytes} ({@link BoundedRocksDbMemory}): what its shared cache holds
+     * now (blocks and memtables of every store) and the limit.
+     */
+    public void rocksDbMemory(long limitBytes) {
+        Gauge.builder("itar.rocksdb.memory.used", () -> BoundedRocksDbMemory.usage(limitBytes)).baseUnit("bytes")
+                .description("Off-heap memory of all RocksDB stores together (shared block cache with memtables).")
+                .register(registry);
+        Gauge.builder("itar.rocksdb.memory.limit", () -> limitBytes).baseUnit("bytes")
+                .description("The RocksDB budget, rocksdb.memory.bytes.").register(registry);
+    }
+
     /** The registry these meters are in, for more binders and for the exposition. */
     public PrometheusMeterRegistry registry() {
         return registry;

@@ -74,11 +74,16 @@ class IngestTopologyTest {
     }
 
     private TopologyTestDriver newDriver(Path archives, Path state) {
-        config = IngestConfig.of(Map.of(
-                IngestConfig.ARCHIVE_DIR, archives.toString(),
-                IngestConfig.STATE_DIR, state.toString(),
-                IngestConfig.RECORDING_IDLE_TIMEOUT_MS, Long.toString(IDLE_MS),
-                IngestConfig.RECORDING_IDLE_CHECK_INTERVAL_MS, "1000"));
+        return newDriver(archives, state, Map.of());
+    }
+
+    private TopologyTestDriver newDriver(Path archives, Path state, Map<String, String> more) {
+        Map<String, String> settings = new java.util.HashMap<>(more);
+        settings.put(IngestConfig.ARCHIVE_DIR, archives.toString());
+        settings.put(IngestConfig.STATE_DIR, state.toString());
+        settings.put(IngestConfig.RECORDING_IDLE_TIMEOUT_MS, Long.toString(IDLE_MS));
+        settings.put(IngestConfig.RECORDING_IDLE_CHECK_INTERVAL_MS, "1000");
+        config = IngestConfig.of(settings);
         metrics = new IngestMetrics();
         Properties props = config.streamsProperties();
         TopologyTestDriver d = new TopologyTestDriver(IngestTopology.build(config, metrics, new DirectExecutor(),
@@ -204,6 +209,23 @@ class IngestTopologyTest {
         assertThat(deadLetters.isEmpty()).isTrue();
         assertThat(metrics.seals()).isEqualTo(1);
         assertThat(metrics.recordsAccepted("camera")).isEqualTo(3);
+    }
+
+    @Test
+    void rocksDbStoresKeepTheirMemoryInTheOneBoundedCache() {
+        long budget = (48L << 20) + 4096; // a budget of this test's own: the cache is shared per budget in the JVM
+        driver.close();
+        driver = newDriver(tmp.resolve("archives-2"), tmp.resolve("state-2"),
+                Map.of(IngestConfig.ROCKSDB_MEMORY_BYTES, Long.toString(budget)));
+        assertThat(BoundedRocksDbMemory.usage(budget)).as("memtables are charged to the shared cache").isPositive();
+        pipe(fullRecording("drive-1"));
+
+        assertThat(BoundedRocksDbMemory.usage(budget)).isPositive().isLessThanOrEqualTo(budget);
+        assertThat(config.streamsProperties().getProperty("rocksdb.config.setter"))
+                .isEqualTo(BoundedRocksDbMemory.class.getName());
+        assertThat(IngestConfig.of(Map.of("rocksdb.config.setter", "com.example.OwnSetter")).streamsProperties())
+                .as("an operator's own setter wins").containsEntry("rocksdb.config.setter", "com.example.OwnSetter")
+                .doesNotContainKey(BoundedRocksDbMemory.MEMORY_BYTES_CONFIG);
     }
 
     @Test
