@@ -33,6 +33,10 @@ USER itar
 WORKDIR /app
 ENV ITAR_ARCHIVE_DIR=/data/archives \
     ITAR_STATE_DIR=/data/state
+# The memory budget (README, "Memory"): a 1 GiB heap, NIO's per-thread temporary direct buffers kept small
+# (a multi-MB write would otherwise stay cached off-heap per thread), and an exit rather than a limping JVM on
+# OutOfMemoryError (exactly-once state means a restart loses nothing). Override the whole variable to change it.
+ENV JAVA_TOOL_OPTIONS="-Xmx1g -Djdk.nio.maxCachedBufferSize=1048576 -XX:+ExitOnOutOfMemoryError"
 VOLUME ["/data"]
 # HTTP /health (and metrics) of the ingestor.
 EXPOSE 8080
