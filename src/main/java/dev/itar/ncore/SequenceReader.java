@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.itar.archive.ByteSource;
 import dev.itar.frames.CameraFrame;
+import dev.itar.frames.CameraMask;
+import dev.itar.frames.CameraMasksFrame;
+import dev.itar.frames.CuboidObservationFrame;
 import dev.itar.frames.IntrinsicsFrame;
 import dev.itar.frames.LidarFrame;
 import dev.itar.frames.PoseFrame;
@@ -24,6 +27,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -275,6 +279,83 @@ public final class SequenceReader implements Closeable {
                 out.add(new IntrinsicsFrame(path.substring(path.lastIndexOf('/') + 1), kind,
                         JsonValues.toObjectNode(n.attributes())));
             }
+        }
+        return out;
+    }
+
+    /** Camera masks by masks instance then camera (sorted), each camera's masks in {@code mask_names} order. */
+    public List<CameraMasksFrame> cameraMasks() throws IOException {
+        List<CameraMasksFrame> out = new ArrayList<>();
+        for (String instancePath : children("masks")) {
+            String instance = instancePath.substring("masks/".length());
+            for (String cameraPath : children(instancePath + "/cameras")) {
+                Object names = group(cameraPath).attributes().get("mask_names");
+                if (!(names instanceof List<?> list)) {
+                    throw bad(cameraPath, "attribute mask_names missing");
+                }
+                List<CameraMask> masks = new ArrayList<>(list.size());
+                for (Object name : list) {
+                    String maskPath = cameraPath + "/" + string(name, cameraPath, "mask_names entry");
+                    NdArray image = array(maskPath, null, new long[0]);
+                    if (!image.dtype().isBytes()) {
+                        throw bad(maskPath, "a mask must be a byte string, got " + image.dtype());
+                    }
+                    masks.add(new CameraMask(name.toString(),
+                            string(nodes.get(maskPath).attributes().get("format"), maskPath, "format"), image.bytes()));
+                }
+                out.add(new CameraMasksFrame(instance, cameraPath.substring(cameraPath.lastIndexOf('/') + 1), masks));
+            }
+        }
+        return out;
+    }
+
+    /** Cuboid track observations by cuboids instance (sorted), each instance's in the order stored. */
+    public List<CuboidObservationFrame> cuboidObservations() throws SequenceFormatException {
+        List<CuboidObservationFrame> out = new ArrayList<>();
+        for (String instancePath : children("cuboids")) {
+            String path = instancePath + "/cuboids";
+            if (!nodes.containsKey(path)) {
+                continue;
+            }
+            Object list = group(path).attributes().get("cuboid_track_observations");
+            if (!(list instanceof List<?> observations)) {
+                throw bad(path, "attribute cuboid_track_observations missing");
+            }
+            String instance = instancePath.substring("cuboids/".length());
+            for (int i = 0; i < observations.size(); i++) {
+                out.add(cuboid(instance, path, i, observations.get(i)));
+            }
+        }
+        return out;
+    }
+
+    private CuboidObservationFrame cuboid(String instance, String path, int i, Object o)
+            throws SequenceFormatException {
+        String what = "cuboid_track_observations[" + i + "]";
+        if (!(o instanceof Map<?, ?> m) || !(m.get("bbox3") instanceof Map<?, ?> bbox)) {
+            throw bad(path, what + " is not an observation with a bbox3");
+        }
+        Object version = m.get("source_version");
+        return new CuboidObservationFrame(instance, string(m.get("track_id"), path, what + ".track_id"),
+                string(m.get("class_id"), path, what + ".class_id"), number(m.get("timestamp_us"), path, what
+                + ".timestamp_us"), string(m.get("reference_frame_id"), path, what + ".reference_frame_id"),
+                number(m.get("reference_frame_timestamp_us"), path, what + ".reference_frame_timestamp_us"),
+                vector(bbox.get("centroid"), path, what + ".bbox3.centroid"),
+                vector(bbox.get("dim"), path, what + ".bbox3.dim"), vector(bbox.get("rot"), path, what + ".bbox3.rot"),
+                string(m.get("source"), path, what + ".source"),
+                version == null ? Optional.empty() : Optional.of(string(version, path, what + ".source_version")));
+    }
+
+    private double[] vector(Object v, String path, String what) throws SequenceFormatException {
+        if (!(v instanceof List<?> l) || l.size() != 3) {
+            throw bad(path, what + " is not a list of 3 numbers: " + v);
+        }
+        double[] out = new double[3];
+        for (int i = 0; i < 3; i++) {
+            if (!(l.get(i) instanceof Number x)) {
+                throw bad(path, what + " value " + l.get(i) + " is not a number");
+            }
+            out[i] = x.doubleValue();
         }
         return out;
     }
