@@ -86,7 +86,8 @@ public final class WireDecoder {
     /** Sensor ids and pose frame names (they become zarr node names in an ncore archive). */
     public static final Pattern SENSOR = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     static final Pattern FORMAT = Pattern.compile("[a-z0-9]{1,32}");
-    static final Pattern DATA_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+    /** Names of generic data entries and of camera masks (zarr node names below a frame or camera). */
+    public static final Pattern DATA_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
 
     private static final Set<String> START_FIELDS = Set.of("v", "type", "sequence_id", "meta");
     private static final Set<String> CAMERA_FIELDS = Set.of("v", "type", "sensor", "t0", "t1", "format", "image",

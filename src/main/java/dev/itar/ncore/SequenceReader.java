@@ -132,6 +132,11 @@ public final class SequenceReader implements Closeable {
         }
     }
 
+    /** Every node of the sequence (all stores), by path. */
+    SortedMap<String, Node> nodes() {
+        return java.util.Collections.unmodifiableSortedMap(nodes);
+    }
+
     /** Number of stores the sequence is read from (1 unless opened through a sequence meta file). */
     public int storeCount() {
         return stores.size();

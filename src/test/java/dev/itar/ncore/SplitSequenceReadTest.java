@@ -46,6 +46,29 @@ class SplitSequenceReadTest {
     }
 
     @Test
+    void ncoresOwnSplitSequenceReadsAsItsOneStoreTwin() throws Exception {
+        SequenceMeta meta = SequenceMeta.read(Fixtures.DRIVE_M_SPLIT);
+        assertThat(meta.sequenceId()).isEqualTo("seq-drive-m");
+        assertThat(meta.stores()).hasSize(4);
+        assertThat(meta.md5Problems()).isEmpty(); // md5s as ncore recorded them
+        try (SequenceReader a = SequenceReader.open(Fixtures.DRIVE_M);
+             SequenceReader b = SequenceReader.open(Fixtures.DRIVE_M_SPLIT)) {
+            assertThat(b.storeCount()).isEqualTo(4);
+            assertThat(b.header()).isEqualTo(a.header());
+            assertThat(list(b.frames())).isEqualTo(list(a.frames())).hasSize(2);
+            assertThat(b.poses()).isEqualTo(a.poses());
+            assertThat(b.staticPoses()).isEqualTo(a.staticPoses());
+            assertThat(b.componentMeta()).isEqualTo(a.componentMeta());
+            assertThat(b.cameraMasks()).isEqualTo(a.cameraMasks()).hasSize(1);
+            assertThat(b.cuboidObservations()).isEqualTo(a.cuboidObservations()).hasSize(4);
+            assertThat(b.cuboidObservations()).extracting(dev.itar.frames.CuboidObservationFrame::timestampUs)
+                    .containsExactly(1600000020200000L, 1600000020100000L, 1600000020050000L, 1600000020000000L);
+            assertThat(SequenceCoverage.of(a)).isEmpty();
+            assertThat(SequenceCoverage.of(b)).isEmpty();
+        }
+    }
+
+    @Test
     void aChangedStoreIsReportedByItsMd5() throws Exception {
         Path meta = SplitSequences.split(single(), dir.resolve("split"), "d", SplitSequences.byComponent());
         Path cameras = dir.resolve("split/d.ncore4-cameras.zarr.itar");

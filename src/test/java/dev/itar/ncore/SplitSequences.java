@@ -94,6 +94,41 @@ public final class SplitSequences {
         }
     }
 
+    /**
+     * Copies a one-store sequence node for node and chunk for chunk, with the groups of {@code groups} added or,
+     * where a group of that path exists, given those attributes instead (to make archives ncore could write but
+     * this project's sealer would not).
+     */
+    public static Path copyWithGroups(Path single, Path target, Map<String, Map<String, Object>> groups)
+            throws IOException {
+        try (ZarrArchiveReader in = ZarrArchiveReader.open(single)) {
+            ZarrArchiveWriter out = ZarrArchiveWriter.create(target, RootDialect.PR68);
+            for (IndexEntry e : in.archive().entries()) {
+                if (!e.key().endsWith("zarr.json") && !e.key().equals(RootDialect.PR68.key())) {
+                    out.archive().put(e.key(), in.archive().get(e.key()).orElseThrow());
+                }
+            }
+            Map<String, Map<String, Object>> todo = new TreeMap<>(groups);
+            for (Node n : in.nodes().values()) {
+                if (n.path().isEmpty()) {
+                    continue;
+                }
+                if (n.isArray()) {
+                    out.createArray(n.path(), n.array());
+                } else {
+                    Map<String, Object> replaced = todo.remove(n.path());
+                    out.createGroup(n.path(), replaced != null ? replaced : n.attributes());
+                }
+            }
+            for (var g : todo.entrySet()) {
+                out.createGroup(g.getKey(), g.getValue());
+            }
+            out.createGroup("", in.nodes().get("").attributes());
+            out.finish();
+            return target;
+        }
+    }
+
     /** ncore's usual split: one group per sensor kind, masks and cuboids; poses and intrinsics in the default. */
     public static Map<String, String> byComponent() {
         return Map.of("cameras", "cameras", "lidars", "lidars", "radars", "radars", "masks", "masks",
