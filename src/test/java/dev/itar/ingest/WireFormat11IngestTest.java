@@ -49,7 +49,7 @@ class WireFormat11IngestTest {
                 IngestConfig.ARCHIVE_DIR, tmp.resolve("archives").toString(),
                 IngestConfig.STATE_DIR, tmp.resolve("state").toString()));
         try (TopologyTestDriver driver = new TopologyTestDriver(IngestTopology.build(config, new IngestMetrics(),
-                new DirectExecutor()), config.streamsProperties(), Instant.ofEpochMilli(1_700_000_000_000L))) {
+                new DirectExecutor(), TestArchiveStores.of(config)), config.streamsProperties(), Instant.ofEpochMilli(1_700_000_000_000L))) {
             TestInputTopic<byte[], byte[]> in = driver.createInputTopic(config.framesTopic(),
                     new ByteArraySerializer(), new ByteArraySerializer());
             TestOutputTopic<byte[], byte[]> dlq = driver.createOutputTopic(config.deadLetterTopic(),
