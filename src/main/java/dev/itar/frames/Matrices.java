@@ -13,14 +13,7 @@ public final class Matrices {
 
     /** 16 row-major doubles → 128 little-endian bytes. */
     public static byte[] toBytes(double... rowMajor) {
-        if (rowMajor.length != 16) {
-            throw new IllegalArgumentException("a pose matrix has 16 values, got " + rowMajor.length);
-        }
-        ByteBuffer buffer = ByteBuffer.allocate(MATRIX_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        for (double value : rowMajor) {
-            buffer.putDouble(value);
-        }
-        return buffer.array();
+        return float64Bytes(copy4x4(rowMajor));
     }
 
     /** 128 little-endian bytes → 16 row-major doubles (fewer if the array is short). */
@@ -44,11 +37,8 @@ public final class Matrices {
 
     /** 16 row-major values, each a float32 value → 64 little-endian float32 bytes. */
     public static byte[] toFloat32Bytes(double... rowMajor) {
-        if (rowMajor.length != 16) {
-            throw new IllegalArgumentException("a pose matrix has 16 values, got " + rowMajor.length);
-        }
         ByteBuffer buffer = ByteBuffer.allocate(MATRIX_BYTES / 2).order(ByteOrder.LITTLE_ENDIAN);
-        for (double value : rowMajor) {
+        for (double value : copy4x4(rowMajor)) {
             buffer.putFloat((float) value);
         }
         return buffer.array();

@@ -109,6 +109,8 @@ public final class WireDecoder {
     private static final Set<String> TYPED_ARRAY_FIELDS = Set.of("dtype", "shape", "bytes");
     private static final Set<String> TYPES = Set.of("start", "camera", "lidar", "radar", "pose", "static_pose",
             "intrinsics", "component_meta", "camera_masks", "cuboid_observation", "end");
+    /** A static pose's dtypes: the default first. */
+    private static final java.util.List<String> STATIC_POSE_DTYPES = java.util.List.of("float64", "float32");
     /** Longest track id, class id and source version of a cuboid observation, in characters. */
     public static final int MAX_LABEL_CHARS = 256;
 
@@ -234,24 +236,13 @@ public final class WireDecoder {
     private static StaticPoseFrame staticPose(Fields f) throws InvalidRecordException {
         f.rejectUnknown(STATIC_POSE_FIELDS);
         String[] names = sourceTarget(f);
-        String dtype = "float64";
-        if (f.has("dtype")) {
-            dtype = f.text("dtype");
-            if (!dtype.equals("float64") && !dtype.equals("float32")) {
-                throw f.error(OUT_OF_RANGE, "dtype", "is '" + Describe.clip(dtype)
-                        + "'; a static pose's dtype is 'float64' (the default) or 'float32'");
-            }
-        }
+        String dtype = f.has("dtype") ? f.textOneOf("dtype", STATIC_POSE_DTYPES) : "float64";
         return new StaticPoseFrame(names[0], names[1], matrix(f, dtype), dtype);
     }
 
     private static ComponentMetaFrame componentMeta(Fields f) throws InvalidRecordException {
         f.rejectUnknown(COMPONENT_META_FIELDS);
-        String component = f.text("component");
-        if (!ComponentMetaFrame.COMPONENTS.contains(component)) {
-            throw f.error(OUT_OF_RANGE, "component", "is '" + Describe.clip(component) + "'; it must be one of "
-                    + ComponentMetaFrame.COMPONENTS);
-        }
+        String component = f.textOneOf("component", ComponentMetaFrame.COMPONENTS);
         String instance = f.text("instance", SENSOR, SENSOR.pattern());
         if (ComponentMetaFrame.SINGLE_INSTANCE_COMPONENTS.contains(component) && !instance.equals("default")) {
             throw f.error(OUT_OF_RANGE, "instance", "is '" + instance + "' for component '" + component
@@ -320,11 +311,7 @@ public final class WireDecoder {
         double[] centroid = vector3(f, "centroid", false);
         double[] dim = vector3(f, "dim", true);
         double[] rot = vector3(f, "rot", false);
-        String source = f.text("source");
-        if (!CuboidObservationFrame.SOURCES.contains(source)) {
-            throw f.error(OUT_OF_RANGE, "source", "is '" + Describe.clip(source) + "'; it must be one of "
-                    + CuboidObservationFrame.SOURCES);
-        }
+        String source = f.textOneOf("source", CuboidObservationFrame.SOURCES);
         Optional<String> sourceVersion = f.has("source_version") ? Optional.of(label(f, "source_version"))
                 : Optional.empty();
         return new CuboidObservationFrame(instance, trackId, classId, timestamp, referenceFrame, referenceTimestamp,
