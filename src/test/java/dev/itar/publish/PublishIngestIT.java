@@ -130,11 +130,11 @@ class PublishIngestIT {
      * node (the content digests of {@code inspect --digests}, outside the root group).
      */
     @Test
-    @Disabled("needs ingest to store component_meta, camera_masks and cuboid_observation records (the ingest state "
-            + "store rewrite): until then this release dead-letters them as rejected. Ingest must keep each record "
-            + "and hand them to SequenceSealer.seal(ZarrArchiveWriter, SequenceContent) as "
-            + "SequenceContent.componentMeta(), cameraMasks() and cuboidObservations() (see the README, 'Wire "
-            + "format 1.1 in ingest')")
+    @Disabled("needs ingest to store component_meta, camera_masks and cuboid_observation records; this release "
+            + "dead-letters them as rejected. The archive side is done (SequenceSealer writes them from a "
+            + "SequenceContent): ingest must carry component meta and masks in each segment's seal request and "
+            + "cuboid observations in the segment's item log, and return them from SegmentSealJob.Content as "
+            + "componentMeta(), cameraMasks() and cuboidObservations() (README, 'Wire format 1.1 in ingest')")
     void sequenceWithMasksAndCuboidsComesBackNodeForNodeFromOneStoreAndFromSplitStores() throws Exception {
         Map<String, Object> expected = contentOutsideRoot(List.of(Fixtures.DRIVE_M));
 
