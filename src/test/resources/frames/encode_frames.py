@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
-"""A producer of itar-ingest wire format v1 records in another language.
+"""A producer of itar-ingest wire format 1.x records in another language.
 
 Written from wire-format.md alone, with only the Python standard library (a
 hand-written minimal CBOR encoder, RFC 8949, definite lengths).
 
-Usage:  python3 encode_frames.py OUTDIR [--recording ID]
+Usage:  python3 encode_frames.py OUTDIR [--recording ID] [--minor 1]
 
 Writes one recording of eight records to OUTDIR as NNN.key (the Kafka record
 key: the recording id, UTF-8) and NNN.cbor (the record value), NNN = 000..007,
@@ -18,6 +18,20 @@ in the order a logger would send them:
   005 lidar       lidar_top, t0=1000000, t1=1000100, n=3, r=2, one absent return (NaN)
   006 radar       radar_front, t0=1000010, t1=1000020, n=2, r=1
   007 end         t=1000100
+
+With --minor 1, the records wire format 1.1 adds come before `end` (which is
+then 012), so the recording has thirteen:
+
+  007 component_meta     cameras/cam_front, meta {"mount": "roof", "fov_deg": 120.5}
+  008 static_pose        cam_front -> rig, dtype float32, translation (0.25, 0, 1.5)
+  009 camera_masks       cam_front: "ego" (png, 8 bytes), then "hood" (png, 4 bytes)
+  010 cuboid_observation track "t-1", class "automobile", at 1000050 in lidar_top
+                         at 1000100, centroid (12.5, -3.25, 0.75), dim (4.5, 1.9,
+                         1.6), rot (0, 0, 1.25), AUTOLABEL, source version "al-1"
+  011 cuboid_observation instance "gt", track "t-2", class "pedestrian", at 1000060
+                         in rig at 1000060, centroid (2, 1, 0), dim (0.5, 0.5,
+                         1.8), rot (0, 0, 0), GT_ANNOTATION, no source version
+  012 end                t=1000100
 
 The JUnit test CrossLanguageTest decodes every record and checks these values.
 """
@@ -91,9 +105,9 @@ def f64(*values):
 NAN = float("nan")
 
 
-def frames():
+def frames(minor=0):
     s = math.sqrt(0.5)
-    return [
+    records = [
         {"v": 1, "type": "start", "sequence_id": "py-seq-1",
          "meta": {"producer": "encode_frames.py", "run": 1}},
         {"v": 1, "type": "intrinsics", "sensor": "cam_front", "kind": "camera",
@@ -128,17 +142,44 @@ def frames():
          "direction": f32(0.0, 0.0, 1.0, 0.6, 0.8, 0.0),
          "timestamp_us": u64(1000010, 1000020),
          "distance_m": f32(42.0, NAN)},
-        {"v": 1, "type": "end", "t": 1000100},
     ]
+    if minor >= 1:
+        records += [
+            {"v": 1, "type": "component_meta", "component": "cameras", "instance": "cam_front",
+             "meta": {"mount": "roof", "fov_deg": 120.5}},
+            {"v": 1, "type": "static_pose", "source": "cam_front", "target": "rig",
+             "matrix": f32(1.0, 0.0, 0.0, 0.25,
+                           0.0, 1.0, 0.0, 0.0,
+                           0.0, 0.0, 1.0, 1.5,
+                           0.0, 0.0, 0.0, 1.0),
+             "dtype": "float32"},
+            {"v": 1, "type": "camera_masks", "camera": "cam_front",
+             "masks": [{"name": "ego", "format": "png", "image": b"\x89PNG\r\n\x1a\n"},
+                       {"name": "hood", "format": "png", "image": b"\x89PNG"}]},
+            {"v": 1, "type": "cuboid_observation", "track_id": "t-1", "class_id": "automobile",
+             "timestamp_us": 1000050, "reference_frame_id": "lidar_top",
+             "reference_frame_timestamp_us": 1000100,
+             "centroid": f64(12.5, -3.25, 0.75), "dim": f64(4.5, 1.9, 1.6), "rot": f64(0.0, 0.0, 1.25),
+             "source": "AUTOLABEL", "source_version": "al-1"},
+            {"v": 1, "type": "cuboid_observation", "instance": "gt", "track_id": "t-2",
+             "class_id": "pedestrian", "timestamp_us": 1000060, "reference_frame_id": "rig",
+             "reference_frame_timestamp_us": 1000060,
+             "centroid": f64(2.0, 1.0, 0.0), "dim": f64(0.5, 0.5, 1.8), "rot": f64(0.0, 0.0, 0.0),
+             "source": "GT_ANNOTATION"},
+        ]
+    records.append({"v": 1, "type": "end", "t": 1000100})
+    return records
 
 
 def main(argv):
-    parser = argparse.ArgumentParser(description="Write wire format v1 records as NNN.key / NNN.cbor files.")
+    parser = argparse.ArgumentParser(description="Write wire format 1.x records as NNN.key / NNN.cbor files.")
     parser.add_argument("outdir")
     parser.add_argument("--recording", default="py-recording-1", help="recording id (record key)")
+    parser.add_argument("--minor", type=int, default=0, choices=[0, 1],
+                        help="also write the record types of wire format 1.MINOR")
     args = parser.parse_args(argv)
     os.makedirs(args.outdir, exist_ok=True)
-    for i, frame in enumerate(frames()):
+    for i, frame in enumerate(frames(args.minor)):
         with open(os.path.join(args.outdir, "%03d.key" % i), "wb") as f:
             f.write(args.recording.encode("utf-8"))
         with open(os.path.join(args.outdir, "%03d.cbor" % i), "wb") as f:

@@ -16,6 +16,17 @@ public final class Fixtures {
     public static final Path DRIVE_A_SUMMARY = NCORE_V2.resolve("drive-a.ncore4.zarr.summary.json");
     /** A plain zarr hierarchy: every data type and compressor ncore wrote with zarr-python 2. */
     public static final Path PLAIN_1 = NCORE_V2.resolve("plain-1.zarr.itar");
+    /** An ncore v4 sequence with camera masks, cuboid tracks and component meta data, in one store. */
+    public static final Path DRIVE_M = NCORE_V2.resolve("drive-m.ncore4.zarr.itar");
+    public static final Path DRIVE_M_SUMMARY = NCORE_V2.resolve("drive-m.ncore4.zarr.summary.json");
+    /** The same sequence split by ncore into component-group stores: its sequence meta file. */
+    public static final Path DRIVE_M_SPLIT = NCORE_V2.resolve("drive-m-split/drive-m.json");
+
+    /** The manifest beside an archive: {@code X.zarr.itar} → {@code X.zarr.summary.json}. */
+    public static Path summaryOf(Path archive) {
+        String name = archive.getFileName().toString();
+        return archive.resolveSibling(name.substring(0, name.length() - ".itar".length()) + ".summary.json");
+    }
 
     private Fixtures() {
     }

@@ -27,11 +27,25 @@ public final class ArchiveVerifier {
 
     private ArchiveVerifier() {}
 
-    /** What a verification found: problems (empty = valid) and informational notes. */
-    public record Report(List<String> problems, List<String> info, List<IndexEntry> members) {
+    /**
+     * What a verification found: problems (empty = valid), notices — bytes the container tolerates but that belong
+     * to no member (ncore's zero padding after the end-of-archive blocks) — and the members walked.
+     */
+    public record Report(List<String> problems, List<Notice> notices, List<IndexEntry> members) {
         public boolean valid() {
             return problems.isEmpty();
         }
+
+        /** The notices' messages. */
+        public List<String> info() {
+            List<String> out = new ArrayList<>();
+            notices.forEach(n -> out.add(n.message()));
+            return out;
+        }
+    }
+
+    /** A tolerated stretch of the file that holds no data: {@code length} bytes from {@code offset}. */
+    public record Notice(String message, long offset, long length) {
     }
 
     /** Human-readable problems with {@code file}'s container; an empty list means it is valid. */
@@ -49,7 +63,7 @@ public final class ArchiveVerifier {
     /** As {@link #verify(Path)}, for an archive in any source (which stays open). */
     public static Report verify(ByteSource source) throws IOException {
         List<String> problems = new ArrayList<>();
-        List<String> info = new ArrayList<>();
+        List<Notice> info = new ArrayList<>();
         List<IndexEntry> members = new ArrayList<>();
         String file = source.name();
         Bytes ch = new Bytes(new ReadAheadByteSource(source, READ_AHEAD_BYTES));
@@ -168,7 +182,7 @@ public final class ArchiveVerifier {
     }
 
     private static void checkTail(String file, Bytes ch, IndexedTarReader reader, long endMarker,
-            List<String> problems, List<String> info) throws IOException {
+            List<String> problems, List<Notice> info) throws IOException {
         long indexOffset = reader.indexOffset();
         long size = reader.fileSize();
         if (endMarker >= 0) {
@@ -183,8 +197,10 @@ public final class ArchiveVerifier {
                     problems.add(file + ": non-zero byte at offset " + bad + " in the " + gap
                             + "-byte gap between the tar end marker and the index at offset " + indexOffset);
                 } else {
-                    info.add(file + ": " + gap + " zero bytes between the end marker and the index at offset "
-                            + indexOffset + " (Python tarfile pads to its 10240-byte record size)");
+                    info.add(new Notice(file + ": " + gap + " zero bytes after the tar end-of-archive blocks, at offset "
+                            + gapStart + " (length " + gap + "), before the index at offset " + indexOffset
+                            + ": belong to no member (Python's tarfile pads to its 10240-byte record size)",
+                            gapStart, gap));
                 }
             }
         }

@@ -4,6 +4,7 @@ import dev.itar.archive.ByteSource;
 import dev.itar.archive.IndexEntry;
 import dev.itar.archive.IndexedTarReader;
 import dev.itar.storage.StorageException;
+import dev.itar.zarr.ArchiveSummary;
 import dev.itar.zarr.ArrayMetadata;
 import dev.itar.zarr.Codec;
 import dev.itar.zarr.Node;
@@ -25,38 +26,72 @@ import java.util.Map;
         description = "Shows an archive: zarr format, node tree with shapes, dtypes, codecs and attributes, "
                 + "member count, and payload bytes against file bytes. FILE may be s3://bucket/key: only the "
                 + "object's tail (and metadata members outside it) are read (settings: ITAR_S3_*, then the AWS "
-                + "SDK's default chains).")
+                + "SDK's default chains). Given a local sequence meta .json, shows each component store it lists, "
+                + "after checking their md5s against it.")
 final class InspectCommand extends ConsoleCommand {
     /** Attribute JSON longer than this is cut in the tree view; --json always prints it whole. */
     private static final int ATTRIBUTE_WIDTH = 160;
 
-    @Parameters(index = "0", paramLabel = "FILE", description = "the .zarr.itar archive: a file or s3://bucket/key")
+    @Parameters(index = "0", paramLabel = "FILE", description = "the .zarr.itar archive: a file or s3://bucket/key; "
+            + "or a sequence meta .json")
     String file;
 
     @Option(names = "--json", description = "print one JSON document instead of the tree")
     boolean json;
 
+    @Option(names = "--digests", description = "add to each array node the sha256 of its decoded content (C order, "
+            + "little-endian, missing chunks as fill value; byte strings without trailing NULs, joined by one NUL: "
+            + "the reference fixtures' manifest digest), so archives compare by content")
+    boolean digests;
+
     @Override
     public Integer call() {
-        try (ByteSource source = ArchiveSources.open(file);
-             ZarrArchiveReader r = ZarrArchiveReader.open(source)) {
-            Map<String, Object> doc = describe(r);
-            if (json) {
-                out().println(new String(PyJson.dumps(doc, 2), StandardCharsets.UTF_8));
-            } else {
-                printTree(r, doc);
-            }
-            return ArchiveExit.OK;
+        List<String> stores;
+        try {
+            stores = ArchiveInputs.stores(file);
         } catch (StorageException e) {
             err().println(e.getMessage());
             return ArchiveExit.UNREADABLE;
+        } catch (ArchiveInputs.InputException e) {
+            err().println(e.getMessage());
+            return e.exit();
         } catch (IOException | RuntimeException e) {
-            err().println(file + ": " + e.getMessage());
+            err().println(ArchiveInputs.oneLine(file, e));
             return ArchiveExit.INVALID;
         }
+        List<Object> docs = new ArrayList<>();
+        for (String store : stores) {
+            try (ByteSource source = ArchiveSources.open(store);
+                 ZarrArchiveReader r = ZarrArchiveReader.open(source)) {
+                Map<String, Object> doc = describe(r, digests);
+                if (json) {
+                    docs.add(doc);
+                } else {
+                    printTree(r, doc);
+                }
+            } catch (StorageException e) {
+                err().println(e.getMessage());
+                return ArchiveExit.UNREADABLE;
+            } catch (IOException | RuntimeException e) {
+                err().println(ArchiveInputs.oneLine(store, e));
+                return ArchiveExit.INVALID;
+            }
+        }
+        if (json) {
+            Object doc = ArchiveInputs.isSequenceMeta(file) ? sequenceDocument(docs) : docs.get(0);
+            out().println(new String(PyJson.dumps(doc, 2), StandardCharsets.UTF_8));
+        }
+        return ArchiveExit.OK;
     }
 
-    static Map<String, Object> describe(ZarrArchiveReader r) {
+    private Map<String, Object> sequenceDocument(List<Object> stores) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("sequence_meta", file);
+        doc.put("stores", stores);
+        return doc;
+    }
+
+    static Map<String, Object> describe(ZarrArchiveReader r, boolean digests) throws IOException {
         IndexedTarReader a = r.archive();
         long payload = 0;
         for (IndexEntry e : a.entries()) {
@@ -84,6 +119,9 @@ final class InspectCommand extends ConsoleCommand {
                     codecs.add(c.toJson());
                 }
                 m.put("codecs", codecs);
+                if (digests) {
+                    m.put("sha256", ArchiveSummary.sha256(r.readArray(n.path())));
+                }
             }
             m.put("attributes", n.attributes());
             nodes.add(m);
@@ -93,6 +131,11 @@ final class InspectCommand extends ConsoleCommand {
     }
 
     private void printTree(ZarrArchiveReader r, Map<String, Object> doc) {
+        Map<Object, Object> digestByPath = new java.util.HashMap<>();
+        for (Object o : (List<?>) doc.get("nodes")) {
+            Map<?, ?> m = (Map<?, ?>) o;
+            digestByPath.put(m.get("path"), m.get("sha256"));
+        }
         long payload = (Long) doc.get("payload_bytes");
         long fileBytes = (Long) doc.get("file_bytes");
         out().printf("%s%n  zarr format %d%s, %d nodes, %d members%n  payload %d bytes of %d file bytes (%.2f%% container overhead)%n",
@@ -114,6 +157,9 @@ final class InspectCommand extends ConsoleCommand {
                             + c.configuration().get("clevel") + "," + c.configuration().get("shuffle") + ")" : ""));
                 }
                 line.append(String.join("+", codecs));
+                if (digests) {
+                    line.append("  sha256 ").append(digestByPath.get(n.path()));
+                }
             } else {
                 line.append('/');
             }

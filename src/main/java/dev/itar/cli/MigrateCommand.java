@@ -40,6 +40,11 @@ final class MigrateCommand extends ConsoleCommand {
             err().println("--dialect: " + e.getMessage());
             return ArchiveExit.USAGE;
         }
+        String unreadable = ArchiveInputs.precheck(src);
+        if (unreadable != null) {
+            err().println(unreadable);
+            return ArchiveExit.INVALID;
+        }
         ProgressLine progress = ProgressLine.forConsole(err());
         String label = "migrate " + src.getFileName() + ": ";
         try {
@@ -49,7 +54,7 @@ final class MigrateCommand extends ConsoleCommand {
             err().println(dst + " exists; use --force to replace it");
             return ArchiveExit.INVALID;
         } catch (IOException | RuntimeException e) {
-            err().println(src + " -> " + dst + ": " + e.getMessage());
+            err().println(ArchiveInputs.oneLine(src.toString(), e) + " (migrating to " + dst + ")");
             return ArchiveExit.INVALID;
         }
         String problem;

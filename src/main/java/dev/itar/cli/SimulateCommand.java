@@ -78,6 +78,11 @@ public final class SimulateCommand implements Callable<Integer> {
             description = "Recording ids are PREFIX-veh1, PREFIX-veh2, ... (default: sim-<seed>).")
     String recordingPrefix;
 
+    @Option(names = "--labels", description = "Also send wire format 1.1's records: each sensor's component meta "
+            + "data, an ego mask per camera and cuboid observations of the nearest objects (this release's ingest "
+            + "dead-letters them as rejected).")
+    boolean labels;
+
     @Option(names = "--realtime", description = "Pace sending to sensor time (a 10 s recording takes 10 s).")
     boolean realtime;
 
@@ -115,7 +120,7 @@ public final class SimulateCommand implements Callable<Integer> {
                     .cameraHz(cameraHz).lidarHz(lidarHz).radarHz(radarHz).poseHz(poseHz)
                     .lidarRays(lidarRays).lidarReturns(lidarReturns).imageSize(size[0], size[1])
                     .seed(seed).recordingPrefix(recordingPrefix != null ? recordingPrefix : "sim-" + seed)
-                    .build();
+                    .labels(labels).build();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }

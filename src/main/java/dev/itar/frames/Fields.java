@@ -101,6 +101,15 @@ final class Fields {
         return value;
     }
 
+    /** Text that must be one of {@code allowed} (an enumerated field). */
+    String textOneOf(String name, java.util.Collection<String> allowed) throws InvalidRecordException {
+        String value = text(name);
+        if (!allowed.contains(value)) {
+            throw error(OUT_OF_RANGE, name, "is '" + Describe.clip(value) + "'; it must be one of " + allowed);
+        }
+        return value;
+    }
+
     byte[] bytes(String name, String expected) throws InvalidRecordException {
         JsonNode node = required(name, "a byte string: " + expected);
         if (!node.isBinary()) {

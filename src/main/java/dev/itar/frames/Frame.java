@@ -12,8 +12,12 @@ package dev.itar.frames;
  * same frame compares equal.
  */
 public sealed interface Frame
-        permits StartFrame, SensorFrame, PoseFrame, StaticPoseFrame, IntrinsicsFrame, EndFrame {
+        permits StartFrame, SensorFrame, PoseFrame, StaticPoseFrame, IntrinsicsFrame, ComponentMetaFrame,
+        CameraMasksFrame, CuboidObservationFrame, EndFrame {
 
-    /** The wire {@code type} value: start, camera, lidar, radar, pose, static_pose, intrinsics, end. */
+    /**
+     * The wire {@code type} value: start, camera, lidar, radar, pose, static_pose, intrinsics, component_meta,
+     * camera_masks, cuboid_observation, end.
+     */
     String type();
 }

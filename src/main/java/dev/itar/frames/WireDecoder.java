@@ -89,7 +89,8 @@ public final class WireDecoder {
     /** Sensor ids and pose frame names (they become zarr node names in an ncore archive). */
     public static final Pattern SENSOR = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     static final Pattern FORMAT = Pattern.compile("[a-z0-9]{1,32}");
-    static final Pattern DATA_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+    /** Names of generic data entries and of camera masks (zarr node names below a frame or camera). */
+    public static final Pattern DATA_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
 
     private static final Set<String> START_FIELDS = Set.of("v", "type", "sequence_id", "meta");
     private static final Set<String> CAMERA_FIELDS = Set.of("v", "type", "sensor", "t0", "t1", "format", "image",
@@ -99,12 +100,22 @@ public final class WireDecoder {
     private static final Set<String> RADAR_FIELDS = Set.of("v", "type", "sensor", "t0", "t1", "n", "r", "direction",
             "timestamp_us", "distance_m", "meta", "data");
     private static final Set<String> POSE_FIELDS = Set.of("v", "type", "source", "target", "t", "matrix");
-    private static final Set<String> STATIC_POSE_FIELDS = Set.of("v", "type", "source", "target", "matrix");
+    private static final Set<String> STATIC_POSE_FIELDS = Set.of("v", "type", "source", "target", "matrix", "dtype");
     private static final Set<String> INTRINSICS_FIELDS = Set.of("v", "type", "sensor", "kind", "model");
     private static final Set<String> END_FIELDS = Set.of("v", "type", "t");
+    private static final Set<String> COMPONENT_META_FIELDS = Set.of("v", "type", "component", "instance", "meta");
+    private static final Set<String> CAMERA_MASKS_FIELDS = Set.of("v", "type", "instance", "camera", "masks");
+    private static final Set<String> MASK_FIELDS = Set.of("name", "format", "image");
+    private static final Set<String> CUBOID_FIELDS = Set.of("v", "type", "instance", "track_id", "class_id",
+            "timestamp_us", "reference_frame_id", "reference_frame_timestamp_us", "centroid", "dim", "rot", "source",
+            "source_version");
     private static final Set<String> TYPED_ARRAY_FIELDS = Set.of("dtype", "shape", "bytes");
     private static final Set<String> TYPES = Set.of("start", "camera", "lidar", "radar", "pose", "static_pose",
-            "intrinsics", "end");
+            "intrinsics", "component_meta", "camera_masks", "cuboid_observation", "end");
+    /** A static pose's dtypes: the default first. */
+    private static final java.util.List<String> STATIC_POSE_DTYPES = java.util.List.of("float64", "float32");
+    /** Longest track id, class id and source version of a cuboid observation, in characters. */
+    public static final int MAX_LABEL_CHARS = 256;
 
     private static final ObjectMapper MAPPER = createMapper();
     /** Reads one field's value of the top-level map, with more fields after it. */
@@ -231,6 +242,9 @@ public final class WireDecoder {
             case "pose" -> pose(f);
             case "static_pose" -> staticPose(f);
             case "intrinsics" -> intrinsics(f);
+            case "component_meta" -> componentMeta(f);
+            case "camera_masks" -> cameraMasks(f);
+            case "cuboid_observation" -> cuboidObservation(f);
             default -> end(f);
         };
     }
@@ -264,13 +278,118 @@ public final class WireDecoder {
         f.rejectUnknown(POSE_FIELDS);
         String[] names = sourceTarget(f);
         long t = f.uint("t");
-        return new PoseFrame(names[0], names[1], t, matrix(f));
+        return new PoseFrame(names[0], names[1], t, matrix(f, "float64"));
     }
 
     private static StaticPoseFrame staticPose(Fields f) throws InvalidRecordException {
         f.rejectUnknown(STATIC_POSE_FIELDS);
         String[] names = sourceTarget(f);
-        return new StaticPoseFrame(names[0], names[1], matrix(f));
+        String dtype = f.has("dtype") ? f.textOneOf("dtype", STATIC_POSE_DTYPES) : "float64";
+        return new StaticPoseFrame(names[0], names[1], matrix(f, dtype), dtype);
+    }
+
+    private static ComponentMetaFrame componentMeta(Fields f) throws InvalidRecordException {
+        f.rejectUnknown(COMPONENT_META_FIELDS);
+        String component = f.textOneOf("component", ComponentMetaFrame.COMPONENTS);
+        String instance = f.text("instance", SENSOR, SENSOR.pattern());
+        if (ComponentMetaFrame.SINGLE_INSTANCE_COMPONENTS.contains(component) && !instance.equals("default")) {
+            throw f.error(OUT_OF_RANGE, "instance", "is '" + instance + "' for component '" + component
+                    + "'; the archive has one " + component + " instance, 'default'");
+        }
+        if (!f.has("meta")) {
+            throw new InvalidRecordException(MISSING_FIELD, "component_meta is missing required field 'meta' "
+                    + "(a map: the instance's generic_meta_data)");
+        }
+        return new ComponentMetaFrame(component, instance, optionalJsonMap(f, "meta"));
+    }
+
+    private static String instance(Fields f, String fallback) throws InvalidRecordException {
+        return f.has("instance") ? f.text("instance", SENSOR, SENSOR.pattern()) : fallback;
+    }
+
+    private static CameraMasksFrame cameraMasks(Fields f) throws InvalidRecordException {
+        f.rejectUnknown(CAMERA_MASKS_FIELDS);
+        String instance = instance(f, CameraMasksFrame.DEFAULT_INSTANCE);
+        String camera = f.text("camera", SENSOR, SENSOR.pattern());
+        if (!f.has("masks")) {
+            throw new InvalidRecordException(MISSING_FIELD, "camera_masks is missing required field 'masks' "
+                    + "(an array of maps {name, format, image})");
+        }
+        JsonNode list = f.node("masks");
+        if (!(list instanceof ArrayNode)) {
+            throw f.error(WRONG_TYPE, "masks", "must be an array of maps {name, format, image}, got "
+                    + Describe.node(list));
+        }
+        java.util.List<CameraMask> masks = new java.util.ArrayList<>(list.size());
+        Set<String> names = new java.util.HashSet<>();
+        for (int i = 0; i < list.size(); i++) {
+            if (!list.get(i).isObject()) {
+                throw f.error(WRONG_TYPE, "masks", "entry " + i + " must be a map {name, format, image}, got "
+                        + Describe.node(list.get(i)));
+            }
+            Fields m = new Fields(f.owner() + " field 'masks' entry " + i + ":", (ObjectNode) list.get(i));
+            m.rejectUnknown(MASK_FIELDS);
+            String name = m.text("name", DATA_NAME, DATA_NAME.pattern() + ", not zarr.json (it becomes a zarr node)");
+            if (name.equals("zarr.json")) {
+                throw m.error(BAD_NAME, "name", "is 'zarr.json', the name of a zarr metadata document; choose another");
+            }
+            if (!names.add(name)) {
+                throw m.error(BAD_NAME, "name", "is '" + name + "', which an earlier entry of 'masks' already has; "
+                        + "mask names of a camera are unique");
+            }
+            String format = m.text("format", FORMAT, FORMAT.pattern() + " (e.g. png)");
+            byte[] image = m.bytes("image", "the encoded mask image");
+            if (image.length == 0) {
+                throw m.error(BAD_LENGTH, "image", "is empty; a mask needs its encoded image");
+            }
+            masks.add(new CameraMask(name, format, image));
+        }
+        return new CameraMasksFrame(instance, camera, masks);
+    }
+
+    private static CuboidObservationFrame cuboidObservation(Fields f) throws InvalidRecordException {
+        f.rejectUnknown(CUBOID_FIELDS);
+        String instance = instance(f, CuboidObservationFrame.DEFAULT_INSTANCE);
+        String trackId = label(f, "track_id");
+        String classId = label(f, "class_id");
+        long timestamp = f.uint("timestamp_us");
+        String referenceFrame = f.text("reference_frame_id", SENSOR, SENSOR.pattern() + " (a frame name, as pose "
+                + "source and target)");
+        long referenceTimestamp = f.uint("reference_frame_timestamp_us");
+        double[] centroid = vector3(f, "centroid", false);
+        double[] dim = vector3(f, "dim", true);
+        double[] rot = vector3(f, "rot", false);
+        String source = f.textOneOf("source", CuboidObservationFrame.SOURCES);
+        Optional<String> sourceVersion = f.has("source_version") ? Optional.of(label(f, "source_version"))
+                : Optional.empty();
+        return new CuboidObservationFrame(instance, trackId, classId, timestamp, referenceFrame, referenceTimestamp,
+                centroid, dim, rot, source, sourceVersion);
+    }
+
+    /** Free text of 1 to {@link #MAX_LABEL_CHARS} characters (stored as JSON, not as a node name). */
+    private static String label(Fields f, String name) throws InvalidRecordException {
+        String value = f.text(name);
+        int chars = value.codePointCount(0, value.length());
+        if (chars == 0 || chars > MAX_LABEL_CHARS) {
+            throw f.error(OUT_OF_RANGE, name, "has " + chars + " characters; it must have 1 to " + MAX_LABEL_CHARS);
+        }
+        return value;
+    }
+
+    /** Three finite float64 (24 bytes little-endian); {@code nonNegative} for extents. */
+    private static double[] vector3(Fields f, String name, boolean nonNegative) throws InvalidRecordException {
+        byte[] bytes = f.bytes(name, "float64 ×3, 24 bytes");
+        if (bytes.length != 24) {
+            throw f.error(BAD_LENGTH, name, "has " + bytes.length + " bytes; three float64 values need 24");
+        }
+        double[] v = Matrices.values(bytes);
+        for (int i = 0; i < 3; i++) {
+            if (!Double.isFinite(v[i]) || (nonNegative && !(v[i] >= 0))) {
+                throw f.error(OUT_OF_RANGE, name, "value " + i + " is " + v[i] + "; "
+                        + (nonNegative ? "extents must be finite and >= 0" : "values must be finite"));
+            }
+        }
+        return v;
     }
 
     private static String[] sourceTarget(Fields f) throws InvalidRecordException {
@@ -283,13 +402,15 @@ public final class WireDecoder {
         return new String[] {source, target};
     }
 
-    /** The 16 values of a valid rigid transform. */
-    private static double[] matrix(Fields f) throws InvalidRecordException {
-        byte[] matrix = f.bytes("matrix", "float64 4×4 row-major, 128 bytes");
-        if (matrix.length != Matrices.MATRIX_BYTES) {
-            throw f.error(BAD_LENGTH, "matrix", "has " + matrix.length + " bytes; a 4×4 float64 matrix needs 128");
+    /** The 16 values of a valid rigid transform, sent as {@code dtype} (float64 or float32). */
+    private static double[] matrix(Fields f, String dtype) throws InvalidRecordException {
+        int bytes = dtype.equals("float32") ? Matrices.MATRIX_BYTES / 2 : Matrices.MATRIX_BYTES;
+        byte[] matrix = f.bytes("matrix", dtype + " 4×4 row-major, " + bytes + " bytes");
+        if (matrix.length != bytes) {
+            throw f.error(BAD_LENGTH, "matrix", "has " + matrix.length + " bytes; a 4×4 " + dtype + " matrix needs "
+                    + bytes);
         }
-        double[] m = Matrices.values(matrix);
+        double[] m = dtype.equals("float32") ? Matrices.float32Values(matrix) : Matrices.values(matrix);
         for (int i = 0; i < 16; i++) {
             if (!Double.isFinite(m[i])) {
                 throw f.error(NOT_RIGID, "matrix", "has non-finite value " + m[i] + " at row " + i / 4

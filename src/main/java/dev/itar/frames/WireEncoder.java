@@ -54,10 +54,49 @@ public final class WireEncoder {
             w.text("t").integer(f.t());
             w.text("matrix").bytes(Matrices.toBytes(f.matrix()));
         } else if (frame instanceof StaticPoseFrame f) {
-            header(w, 5, f); // the wire has no static pose dtype: values are sent as float64
+            boolean float32 = f.dtype().equals("float32"); // float64 is the default: a 1.0 record stays byte-identical
+            header(w, float32 ? 6 : 5, f);
             w.text("source").text(f.source());
             w.text("target").text(f.target());
-            w.text("matrix").bytes(Matrices.toBytes(f.matrix()));
+            w.text("matrix").bytes(float32 ? Matrices.toFloat32Bytes(f.matrix()) : Matrices.toBytes(f.matrix()));
+            if (float32) {
+                w.text("dtype").text("float32");
+            }
+        } else if (frame instanceof ComponentMetaFrame f) {
+            header(w, 5, f);
+            w.text("component").text(f.component());
+            w.text("instance").text(f.instance());
+            w.text("meta").json(f.meta());
+        } else if (frame instanceof CameraMasksFrame f) {
+            boolean named = !f.instance().equals(CameraMasksFrame.DEFAULT_INSTANCE);
+            header(w, 4 + (named ? 1 : 0), f);
+            if (named) {
+                w.text("instance").text(f.instance());
+            }
+            w.text("camera").text(f.camera());
+            w.text("masks").arrayHeader(f.masks().size());
+            for (CameraMask m : f.masks()) {
+                w.mapHeader(3);
+                w.text("name").text(m.name());
+                w.text("format").text(m.format());
+                w.text("image").bytes(m.image());
+            }
+        } else if (frame instanceof CuboidObservationFrame f) {
+            boolean named = !f.instance().equals(CuboidObservationFrame.DEFAULT_INSTANCE);
+            header(w, 11 + (named ? 1 : 0) + (f.sourceVersion().isPresent() ? 1 : 0), f);
+            if (named) {
+                w.text("instance").text(f.instance());
+            }
+            w.text("track_id").text(f.trackId());
+            w.text("class_id").text(f.classId());
+            w.text("timestamp_us").integer(f.timestampUs());
+            w.text("reference_frame_id").text(f.referenceFrameId());
+            w.text("reference_frame_timestamp_us").integer(f.referenceFrameTimestampUs());
+            w.text("centroid").bytes(Matrices.float64Bytes(f.centroid()));
+            w.text("dim").bytes(Matrices.float64Bytes(f.dim()));
+            w.text("rot").bytes(Matrices.float64Bytes(f.rot()));
+            w.text("source").text(f.source());
+            f.sourceVersion().ifPresent(v -> w.text("source_version").text(v));
         } else if (frame instanceof IntrinsicsFrame f) {
             header(w, 5, f);
             w.text("sensor").text(f.sensor());

@@ -2,11 +2,14 @@ package dev.itar.ncore;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.itar.archive.RootDialect;
+import dev.itar.frames.CameraMasksFrame;
+import dev.itar.frames.CuboidObservationFrame;
 import dev.itar.frames.IntrinsicsFrame;
 import dev.itar.frames.PoseFrame;
 import dev.itar.frames.RecordingIds;
 import dev.itar.frames.StaticPoseFrame;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
@@ -27,11 +30,14 @@ import java.util.TreeMap;
  * @param dialect       how the consolidated root metadata is stored
  * @param componentMeta optional sensor-level {@code generic_meta_data}, keyed {@code <component>/<instance>}
  *                      (e.g. {@code cameras/cam0}); instances without an entry get {@code {}}
+ * @param cameraMasks   camera masks (see {@link SequenceContent#cameraMasks()})
+ * @param cuboids       cuboid observations (see {@link SequenceContent#cuboidObservations()})
  */
 public record SealRequest(Path archiveDir, String recordingId, SequenceHeader header, Iterator<FrameEntry> frames,
                           Iterator<PoseFrame> poses, List<StaticPoseFrame> staticPoses,
                           List<IntrinsicsFrame> intrinsics, Iterator<Chunk> chunks, RootDialect dialect,
-                          SortedMap<String, ObjectNode> componentMeta) {
+                          SortedMap<String, ObjectNode> componentMeta, Iterator<CameraMasksFrame> cameraMasks,
+                          Iterator<CuboidObservationFrame> cuboids) {
 
     public SealRequest {
         Objects.requireNonNull(archiveDir, "archiveDir");
@@ -47,13 +53,25 @@ public record SealRequest(Path archiveDir, String recordingId, SequenceHeader he
         staticPoses = List.copyOf(staticPoses == null ? List.of() : staticPoses);
         intrinsics = List.copyOf(intrinsics == null ? List.of() : intrinsics);
         componentMeta = componentMeta == null ? new TreeMap<>() : new TreeMap<>(componentMeta);
+        cameraMasks = cameraMasks == null ? Collections.emptyIterator() : cameraMasks;
+        cuboids = cuboids == null ? Collections.emptyIterator() : cuboids;
     }
 
-    /** A request without sensor-level generic meta data (the wire format has none). */
+    /** A request without masks and cuboid observations. */
+    public SealRequest(Path archiveDir, String recordingId, SequenceHeader header, Iterator<FrameEntry> frames,
+                       Iterator<PoseFrame> poses, List<StaticPoseFrame> staticPoses,
+                       List<IntrinsicsFrame> intrinsics, Iterator<Chunk> chunks, RootDialect dialect,
+                       SortedMap<String, ObjectNode> componentMeta) {
+        this(archiveDir, recordingId, header, frames, poses, staticPoses, intrinsics, chunks, dialect, componentMeta,
+                null, null);
+    }
+
+    /** A request without component meta data, masks and cuboid observations (a wire format 1.0 recording). */
     public SealRequest(Path archiveDir, String recordingId, SequenceHeader header, Iterator<FrameEntry> frames,
                        Iterator<PoseFrame> poses, List<StaticPoseFrame> staticPoses,
                        List<IntrinsicsFrame> intrinsics, Iterator<Chunk> chunks, RootDialect dialect) {
-        this(archiveDir, recordingId, header, frames, poses, staticPoses, intrinsics, chunks, dialect, null);
+        this(archiveDir, recordingId, header, frames, poses, staticPoses, intrinsics, chunks, dialect, null, null,
+                null);
     }
 
     /** The archive file name: {@code <recording id>.ncore4.zarr.itar}. */

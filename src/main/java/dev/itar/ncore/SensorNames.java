@@ -6,6 +6,10 @@ import dev.itar.frames.WireDecoder;
 final class SensorNames {
     private SensorNames() {}
 
+    static boolean isValid(String name) {
+        return name != null && WireDecoder.SENSOR.matcher(name).matches();
+    }
+
     static String check(String sensor) {
         if (sensor == null || !WireDecoder.SENSOR.matcher(sensor).matches()) {
             throw new IllegalArgumentException("bad sensor id \"" + sensor + "\"; expected "

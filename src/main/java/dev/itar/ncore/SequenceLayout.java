@@ -1,6 +1,8 @@
 package dev.itar.ncore;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.itar.frames.CameraMask;
+import dev.itar.frames.CuboidObservationFrame;
 import dev.itar.frames.StaticPoseFrame;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -84,5 +86,55 @@ final class SequenceLayout {
         m.put("timestamps_us", ts);
         m.put("dtype", "float64");
         return m;
+    }
+
+    /** {@code masks/<instance>/cameras/<camera>} attributes (components.py MasksComponent.store_camera_masks). */
+    static Map<String, Object> cameraMasksAttributes(List<CameraMask> masks) {
+        List<Object> names = new ArrayList<>(masks.size());
+        for (CameraMask m : masks) {
+            names.add(m.name());
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("mask_names", names);
+        return m;
+    }
+
+    /** {@code cuboids/<instance>/cuboids} attributes: the observations, each from {@link #cuboidObservation}. */
+    static Map<String, Object> cuboidsAttributes(List<Object> observations) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("cuboid_track_observations", observations);
+        return m;
+    }
+
+    /** A mask array's attributes: its image format. */
+    static Map<String, Object> maskAttributes(CameraMask mask) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("format", mask.format());
+        return m;
+    }
+
+    /**
+     * One element of {@code cuboids/<instance>/cuboids}' {@code cuboid_track_observations}: ncore's
+     * {@code CuboidTrackObservation.to_dict()} (fields in dataclass order, the label source by name).
+     */
+    static Map<String, Object> cuboidObservation(CuboidObservationFrame o) {
+        Map<String, Object> bbox = new LinkedHashMap<>();
+        bbox.put("centroid", vector(o.centroid()));
+        bbox.put("dim", vector(o.dim()));
+        bbox.put("rot", vector(o.rot()));
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("track_id", o.trackId());
+        m.put("class_id", o.classId());
+        m.put("timestamp_us", o.timestampUs());
+        m.put("reference_frame_id", o.referenceFrameId());
+        m.put("reference_frame_timestamp_us", o.referenceFrameTimestampUs());
+        m.put("bbox3", bbox);
+        m.put("source", o.source());
+        m.put("source_version", o.sourceVersion().orElse(null));
+        return m;
+    }
+
+    private static List<Object> vector(double[] v) {
+        return List.of(v[0], v[1], v[2]);
     }
 }

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.itar.archive.ByteSource;
 import dev.itar.frames.CameraFrame;
+import dev.itar.frames.CameraMask;
+import dev.itar.frames.CameraMasksFrame;
+import dev.itar.frames.CuboidObservationFrame;
 import dev.itar.frames.IntrinsicsFrame;
 import dev.itar.frames.LidarFrame;
 import dev.itar.frames.PoseFrame;
@@ -24,6 +27,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -37,17 +41,50 @@ import java.util.TreeMap;
 public final class SequenceReader implements Closeable {
     private static final List<String> SENSOR_COMPONENTS = List.of("cameras", "lidars", "radars");
 
-    private final ZarrArchiveReader zarr;
-    private final SortedMap<String, Node> nodes;
+    private final List<ZarrArchiveReader> stores;
+    /** The store that holds each node (a component-level group may be in several: the first). */
+    private final Map<String, ZarrArchiveReader> storeOf = new java.util.HashMap<>();
+    private final SortedMap<String, Node> nodes = new TreeMap<>();
+    private final String source;
     private final String sequenceId;
     private final long start;
     private final long stop;
     private final ObjectNode genericMetaData;
 
-    private SequenceReader(ZarrArchiveReader zarr) throws IOException {
-        this.zarr = zarr;
-        this.nodes = zarr.nodes();
-        Map<String, Object> root = group("").attributes();
+    private SequenceReader(String source, List<ZarrArchiveReader> stores) throws IOException {
+        this.source = source;
+        this.stores = List.copyOf(stores);
+        Map<String, Object> root = null;
+        Map<String, String> groupNames = new TreeMap<>();
+        for (ZarrArchiveReader z : stores) {
+            Node r = z.nodes().get("");
+            if (r == null || r.isArray()) {
+                throw new SequenceFormatException(z.name() + ": node '': group missing");
+            }
+            Map<String, Object> attrs = new java.util.LinkedHashMap<>(r.attributes());
+            Object groupName = attrs.remove("component_group_name");
+            String before = groupNames.put(String.valueOf(groupName), z.name());
+            if (before != null) {
+                throw new SequenceFormatException(source + ": component group '" + groupName + "' is in two stores: "
+                        + before + " and " + z.name());
+            }
+            if (root == null) {
+                root = attrs;
+            } else if (!root.equals(attrs)) {
+                throw new SequenceFormatException(source + ": store " + z.name() + " belongs to another sequence: its "
+                        + "root attributes " + attrs + " differ from " + root);
+            }
+            for (Node n : z.nodes().values()) {
+                Node seen = nodes.putIfAbsent(n.path(), n);
+                if (seen == null) {
+                    storeOf.put(n.path(), z);
+                } else if (!n.path().isEmpty() && (n.isArray() || seen.isArray() || n.path().contains("/")
+                        || !seen.attributes().equals(n.attributes()))) {
+                    throw new SequenceFormatException(source + ": node '" + n.path() + "' is in two stores: "
+                            + storeOf.get(n.path()).name() + " and " + z.name());
+                }
+            }
+        }
         if (!"v4".equals(root.get("version"))) {
             throw bad("", "not an ncore v4 sequence: root attribute version is " + root.get("version"));
         }
@@ -60,28 +97,54 @@ public final class SequenceReader implements Closeable {
         this.genericMetaData = objectOrEmpty(root.get("generic_meta_data"));
     }
 
-    /** Opens the archive in {@code source}; the caller keeps the source and closes it after this reader. */
+    /**
+     * Opens the archive in {@code source} (one store); the caller keeps the source and closes it after this reader.
+     */
     public static SequenceReader open(ByteSource source) throws IOException {
-        return over(ZarrArchiveReader.open(source));
-    }
-
-    /** Opens an archive; closing the reader closes the file. */
-    public static SequenceReader open(Path archive) throws IOException {
-        return over(ZarrArchiveReader.open(archive));
-    }
-
-    /** A reader of the sequence in {@code z}, which it closes; {@code z} is closed here if it is no sequence. */
-    private static SequenceReader over(ZarrArchiveReader z) throws IOException {
+        ZarrArchiveReader z = ZarrArchiveReader.open(source);
         try {
-            return new SequenceReader(z);
+            return new SequenceReader(source.name(), List.of(z));
         } catch (IOException | RuntimeException e) {
             z.close();
             throw e;
         }
     }
 
+    /**
+     * Opens an archive, or a sequence split into component-group stores through its sequence meta {@code .json}
+     * (every store listed; their md5s are not checked here, see {@link SequenceMeta#md5Problems()}). Closing the
+     * reader closes the files.
+     */
+    public static SequenceReader open(Path archive) throws IOException {
+        List<Path> files = SequenceMeta.isMetaFileName(archive) ? SequenceMeta.read(archive).storeFiles()
+                : List.of(archive);
+        List<ZarrArchiveReader> opened = new ArrayList<>();
+        try {
+            for (Path f : files) {
+                opened.add(ZarrArchiveReader.open(f));
+            }
+            return new SequenceReader(archive.toString(), opened);
+        } catch (IOException | RuntimeException e) {
+            for (ZarrArchiveReader z : opened) {
+                z.close();
+            }
+            throw e;
+        }
+    }
+
+    /** Every node of the sequence (all stores), by path. */
+    SortedMap<String, Node> nodes() {
+        return java.util.Collections.unmodifiableSortedMap(nodes);
+    }
+
+    /** Number of stores the sequence is read from (1 unless opened through a sequence meta file). */
+    public int storeCount() {
+        return stores.size();
+    }
+
+    /** The zarr format of the (first) store. */
     public int zarrFormat() {
-        return zarr.zarrFormat();
+        return stores.get(0).zarrFormat();
     }
 
     /** Sequence id and generic meta data; endT = interval stop - 1 (the inclusive end). */
@@ -185,7 +248,7 @@ public final class SequenceReader implements Closeable {
             if (!n.isArray()) {
                 throw bad(path, "generic data must be arrays, found a group");
             }
-            NdArray a = zarr.readArray(path);
+            NdArray a = readArray(path);
             if (a.dtype().isBytes()) {
                 throw bad(path, "generic data of dtype " + a.dtype().summaryName() + " is not supported");
             }
@@ -279,9 +342,100 @@ public final class SequenceReader implements Closeable {
         return out;
     }
 
+    /** Camera masks by masks instance then camera (sorted), each camera's masks in {@code mask_names} order. */
+    public List<CameraMasksFrame> cameraMasks() throws IOException {
+        List<CameraMasksFrame> out = new ArrayList<>();
+        for (String instancePath : children("masks")) {
+            String instance = instancePath.substring("masks/".length());
+            for (String cameraPath : children(instancePath + "/cameras")) {
+                Object names = group(cameraPath).attributes().get("mask_names");
+                if (!(names instanceof List<?> list)) {
+                    throw bad(cameraPath, "attribute mask_names missing");
+                }
+                List<CameraMask> masks = new ArrayList<>(list.size());
+                for (Object name : list) {
+                    String maskPath = cameraPath + "/" + string(name, cameraPath, "mask_names entry");
+                    NdArray image = array(maskPath, null, new long[0]);
+                    if (!image.dtype().isBytes()) {
+                        throw bad(maskPath, "a mask must be a byte string, got " + image.dtype());
+                    }
+                    masks.add(new CameraMask(name.toString(),
+                            string(nodes.get(maskPath).attributes().get("format"), maskPath, "format"), image.bytes()));
+                }
+                out.add(new CameraMasksFrame(instance, cameraPath.substring(cameraPath.lastIndexOf('/') + 1), masks));
+            }
+        }
+        return out;
+    }
+
+    /** Cuboid track observations by cuboids instance (sorted), each instance's in the order stored. */
+    public List<CuboidObservationFrame> cuboidObservations() throws SequenceFormatException {
+        List<CuboidObservationFrame> out = new ArrayList<>();
+        for (String instancePath : children("cuboids")) {
+            String path = instancePath + "/cuboids";
+            if (!nodes.containsKey(path)) {
+                continue;
+            }
+            Object list = group(path).attributes().get("cuboid_track_observations");
+            if (!(list instanceof List<?> observations)) {
+                throw bad(path, "attribute cuboid_track_observations missing");
+            }
+            String instance = instancePath.substring("cuboids/".length());
+            for (int i = 0; i < observations.size(); i++) {
+                out.add(cuboid(instance, path, i, observations.get(i)));
+            }
+        }
+        return out;
+    }
+
+    private CuboidObservationFrame cuboid(String instance, String path, int i, Object o)
+            throws SequenceFormatException {
+        String what = "cuboid_track_observations[" + i + "]";
+        if (!(o instanceof Map<?, ?> m) || !(m.get("bbox3") instanceof Map<?, ?> bbox)) {
+            throw bad(path, what + " is not an observation with a bbox3");
+        }
+        Object version = m.get("source_version");
+        return new CuboidObservationFrame(instance, string(m.get("track_id"), path, what + ".track_id"),
+                string(m.get("class_id"), path, what + ".class_id"), number(m.get("timestamp_us"), path, what
+                + ".timestamp_us"), string(m.get("reference_frame_id"), path, what + ".reference_frame_id"),
+                number(m.get("reference_frame_timestamp_us"), path, what + ".reference_frame_timestamp_us"),
+                vector(bbox.get("centroid"), path, what + ".bbox3.centroid"),
+                vector(bbox.get("dim"), path, what + ".bbox3.dim"), vector(bbox.get("rot"), path, what + ".bbox3.rot"),
+                string(m.get("source"), path, what + ".source"),
+                version == null ? Optional.empty() : Optional.of(string(version, path, what + ".source_version")));
+    }
+
+    private double[] vector(Object v, String path, String what) throws SequenceFormatException {
+        if (!(v instanceof List<?> l) || l.size() != 3) {
+            throw bad(path, what + " is not a list of 3 numbers: " + v);
+        }
+        double[] out = new double[3];
+        for (int i = 0; i < 3; i++) {
+            if (!(l.get(i) instanceof Number x)) {
+                throw bad(path, what + " value " + l.get(i) + " is not a number");
+            }
+            out[i] = x.doubleValue();
+        }
+        return out;
+    }
+
     @Override
     public void close() throws IOException {
-        zarr.close();
+        IOException first = null;
+        for (ZarrArchiveReader z : stores) {
+            try {
+                z.close();
+            } catch (IOException e) {
+                first = first == null ? e : first;
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    private NdArray readArray(String path) throws IOException {
+        return storeOf.get(path).readArray(path);
     }
 
     // ------------------------------------------------------------------ helpers
@@ -311,7 +465,7 @@ public final class SequenceReader implements Closeable {
         if (n == null || !n.isArray()) {
             throw bad(path, n == null ? "array missing" : "expected an array, found a group");
         }
-        NdArray a = zarr.readArray(path);
+        NdArray a = readArray(path);
         if (type != null && !a.dtype().equals(type)) {
             throw bad(path, "dtype " + a.dtype() + ", expected " + type);
         }
@@ -367,6 +521,7 @@ public final class SequenceReader implements Closeable {
     }
 
     private SequenceFormatException bad(String node, String what) {
-        return new SequenceFormatException(zarr.name() + ": node '" + node + "': " + what);
+        ZarrArchiveReader z = storeOf.get(node);
+        return new SequenceFormatException((z != null ? z.name() : source) + ": node '" + node + "': " + what);
     }
 }

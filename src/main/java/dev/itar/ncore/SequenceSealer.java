@@ -5,26 +5,36 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.itar.archive.AtomicFiles;
 import dev.itar.archive.DuplicateKeyException;
 import dev.itar.archive.FileDigests;
+import dev.itar.frames.CameraMask;
+import dev.itar.frames.CameraMasksFrame;
+import dev.itar.frames.CuboidObservationFrame;
 import dev.itar.frames.IntrinsicsFrame;
 import dev.itar.frames.PoseFrame;
 import dev.itar.frames.StaticPoseFrame;
+import dev.itar.zarr.ArrayMetadata;
 import dev.itar.zarr.ZarrArchiveWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Set;
 import java.util.SortedMap;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Seals one sequence: declares every node of the ncore v4 layout — each frame's nodes from its {@link FrameEntry},
- * the component and frames groups, poses, intrinsics, the root — through the {@link ZarrArchiveWriter}, which
+ * the component and frames groups, poses, intrinsics, camera masks (whose chunks it encodes itself), cuboid
+ * observations, the root — through the {@link ZarrArchiveWriter}, which
  * renders each node's {@code zarr.json} once and consolidates the root, and finishes the archive. The chunks are
  * the caller's: already in the archive (ingest stores them as frames arrive) or written first ({@link
  * #seal(SealRequest)}).
@@ -34,8 +44,8 @@ import java.util.TreeMap;
  * order (no clock, no host, no hash order).
  *
  * <p>Sequence interval, as ncore's converters build it ({@code HalfClosedInterval.from_start_end(first, last)}):
- * start = earliest of pose times and frame starts, stop = 1 + latest of pose times, frame ends and the header's
- * end time. Every frame and pose then lies inside [start, stop) as ncore requires.
+ * start = earliest of pose times, frame starts and cuboid observation and reference times, stop = 1 + latest of
+ * pose times, frame ends, cuboid times and the header's end time. Every frame and pose then lies inside [start, stop) as ncore requires.
  */
 public final class SequenceSealer {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -98,8 +108,20 @@ public final class SequenceSealer {
             }
             content.header().endT().ifPresent(interval::add);
 
-            SortedMap<String, SortedMap<String, ObjectNode>> components =
-                    componentInstances(content.componentMeta(), framesBySensor.keySet());
+            SortedMap<String, SortedMap<String, ObjectNode>> components = new TreeMap<>();
+            for (String sensorKey : framesBySensor.keySet()) {
+                instance(components, sensorKey);
+            }
+            // ncore converters always register poses and intrinsics; so do we, with instance "default"
+            instance(components, "poses/" + SequenceLayout.DEFAULT_INSTANCE);
+            instance(components, "intrinsics/" + SequenceLayout.DEFAULT_INSTANCE);
+            for (String maskInstance : writeMasks(zarr, content.cameraMasks())) {
+                instance(components, "masks/" + maskInstance);
+            }
+            for (String cuboidInstance : writeCuboids(zarr, content.cuboidObservations(), interval)) {
+                instance(components, "cuboids/" + cuboidInstance);
+            }
+            addComponentMeta(zarr, components, content.componentMeta());
             for (var c : components.entrySet()) {
                 zarr.createGroup(c.getKey(), Map.of());
                 for (var i : c.getValue().entrySet()) {
@@ -158,29 +180,108 @@ public final class SequenceSealer {
         return dynamic;
     }
 
-    private static SortedMap<String, SortedMap<String, ObjectNode>> componentInstances(
-            SortedMap<String, ObjectNode> componentMeta, Iterable<String> sensorKeys) {
-        SortedMap<String, SortedMap<String, ObjectNode>> out = new TreeMap<>();
-        for (String sensorKey : sensorKeys) {
-            int slash = sensorKey.indexOf('/');
-            out.computeIfAbsent(sensorKey.substring(0, slash), k -> new TreeMap<>())
-                    .put(sensorKey.substring(slash + 1), NODES.objectNode());
-        }
-        // ncore converters always register poses and intrinsics; so do we, with instance "default"
-        out.computeIfAbsent("poses", k -> new TreeMap<>()).put(SequenceLayout.DEFAULT_INSTANCE, NODES.objectNode());
-        out.computeIfAbsent("intrinsics", k -> new TreeMap<>())
-                .put(SequenceLayout.DEFAULT_INSTANCE, NODES.objectNode());
+    /** Registers {@code <component>/<instance>} with empty generic meta data; returns whether it was new. */
+    private static boolean instance(SortedMap<String, SortedMap<String, ObjectNode>> components, String key) {
+        int slash = key.indexOf('/');
+        return components.computeIfAbsent(key.substring(0, slash), k -> new TreeMap<>())
+                .putIfAbsent(key.substring(slash + 1), NODES.objectNode()) == null;
+    }
+
+    /**
+     * Sets each instance's generic meta data. An instance that has no other content is created as ncore creates a
+     * component whose writer stored nothing: a sensor with an empty frames group, a masks instance with an empty
+     * cameras group, a cuboids instance with an empty observation list.
+     */
+    private static void addComponentMeta(ZarrArchiveWriter zarr, SortedMap<String, SortedMap<String, ObjectNode>> components,
+                                         SortedMap<String, ObjectNode> componentMeta) throws IOException {
         for (var e : componentMeta.entrySet()) {
             String key = e.getKey();
             int slash = key.indexOf('/');
-            SortedMap<String, ObjectNode> instances = slash < 0 ? null : out.get(key.substring(0, slash));
-            if (instances == null || !instances.containsKey(key.substring(slash + 1))) {
-                throw new IllegalArgumentException("generic meta data given for component " + key
-                        + ", which the sequence does not have");
+            String component = slash < 0 ? key : key.substring(0, slash);
+            String name = slash < 0 ? "" : key.substring(slash + 1);
+            boolean known = switch (component) {
+                case "cameras", "lidars", "radars", "masks", "cuboids" -> SensorNames.isValid(name);
+                case "poses", "intrinsics" -> name.equals(SequenceLayout.DEFAULT_INSTANCE);
+                default -> false;
+            };
+            if (!known) {
+                throw new IllegalArgumentException("generic meta data given for component " + key + ", which an "
+                        + "ncore v4 sequence of this project cannot have");
             }
-            instances.put(key.substring(slash + 1), e.getValue() == null ? NODES.objectNode() : e.getValue());
+            if (instance(components, key)) {
+                switch (component) {
+                    case "masks" -> zarr.createGroup(key + "/cameras", Map.of());
+                    case "cuboids" -> zarr.createGroup(key + "/cuboids", SequenceLayout.cuboidsAttributes(List.of()));
+                    default -> zarr.createGroup(key + "/frames", SequenceLayout.framesAttributes(new long[0][]));
+                }
+            }
+            components.get(component).put(name, e.getValue() == null ? NODES.objectNode() : e.getValue());
         }
-        return out;
+    }
+
+    /**
+     * Writes {@code masks/<instance>/cameras/<camera>} (attribute {@code mask_names}) and one uncompressed 0-d
+     * byte-string array per mask, as ncore's masks component does; returns the masks instances.
+     */
+    private static SortedSet<String> writeMasks(ZarrArchiveWriter zarr, Iterator<CameraMasksFrame> masks)
+            throws IOException {
+        SortedMap<String, Set<String>> camerasByInstance = new TreeMap<>();
+        while (masks.hasNext()) {
+            CameraMasksFrame m = masks.next();
+            SensorNames.check(m.instance());
+            SensorNames.check(m.camera());
+            if (!camerasByInstance.computeIfAbsent(m.instance(), k -> new HashSet<>()).add(m.camera())) {
+                throw new IllegalArgumentException("duplicate masks of camera " + m.camera() + " in masks instance "
+                        + m.instance());
+            }
+            String cameraPath = "masks/" + m.instance() + "/cameras/" + m.camera();
+            zarr.createGroup(cameraPath, SequenceLayout.cameraMasksAttributes(m.masks()));
+            for (CameraMask mask : m.masks()) {
+                ArrayMetadata md = ArrayMetadata.ncoreBytes(mask.image().length, SequenceLayout.maskAttributes(mask));
+                try {
+                    zarr.createArray(cameraPath + "/" + mask.name(), md).writeChunk(new long[0], mask.image());
+                } catch (DuplicateKeyException e) {
+                    throw new IllegalArgumentException("duplicate mask " + cameraPath + "/" + mask.name(), e);
+                }
+            }
+        }
+        for (String instance : camerasByInstance.keySet()) {
+            zarr.createGroup("masks/" + instance + "/cameras", Map.of());
+        }
+        return new TreeSet<>(camerasByInstance.keySet());
+    }
+
+    /**
+     * Writes {@code cuboids/<instance>/cuboids} with attribute {@code cuboid_track_observations}, as ncore's cuboids
+     * component does; returns the cuboids instances. ncore keeps an instance's observations in one attribute of one
+     * node, so one instance's observations are held while its node is rendered.
+     */
+    private static SortedSet<String> writeCuboids(ZarrArchiveWriter zarr, Iterator<CuboidObservationFrame> cuboids,
+                                                  Interval interval) throws IOException {
+        SortedSet<String> done = new TreeSet<>();
+        String current = null;
+        List<Object> observations = new ArrayList<>();
+        while (cuboids.hasNext()) {
+            CuboidObservationFrame o = cuboids.next();
+            if (!o.instance().equals(current)) {
+                if (current != null) {
+                    zarr.createGroup("cuboids/" + current + "/cuboids", SequenceLayout.cuboidsAttributes(observations));
+                    observations = new ArrayList<>();
+                }
+                if (!done.add(SensorNames.check(o.instance()))) {
+                    throw new IllegalArgumentException("cuboid observations of instance " + o.instance()
+                            + " are not given together (another instance's came between them)");
+                }
+                current = o.instance();
+            }
+            observations.add(SequenceLayout.cuboidObservation(o));
+            interval.add(o.timestampUs());
+            interval.add(o.referenceFrameTimestampUs());
+        }
+        if (current != null) {
+            zarr.createGroup("cuboids/" + current + "/cuboids", SequenceLayout.cuboidsAttributes(observations));
+        }
+        return done;
     }
 
     private static void writePoses(ZarrArchiveWriter zarr, SortedMap<String, SortedMap<Long, double[]>> dynamic,
@@ -358,6 +459,16 @@ public final class SequenceSealer {
         @Override
         public SortedMap<String, ObjectNode> componentMeta() {
             return req.componentMeta();
+        }
+
+        @Override
+        public Iterator<CameraMasksFrame> cameraMasks() {
+            return req.cameraMasks();
+        }
+
+        @Override
+        public Iterator<CuboidObservationFrame> cuboidObservations() {
+            return req.cuboids();
         }
     }
 }

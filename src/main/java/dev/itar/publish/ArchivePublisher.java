@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Publishes an existing ncore v4 archive as wire-format records (see {@link ArchiveFrames} for the order), keyed
  * by a recording id, so any archive can be re-ingested. Ingesting what was published gives back an archive with
- * the same content, except what {@link ArchiveFrames#losses()} lists.
+ * the same content node for node, except what was skipped on purpose ({@link ArchiveFrames#skipped()}).
  *
  * <p>The producer must keep order per partition (acks=all, idempotence on: retries cannot reorder or double
  * records); {@link #producer} builds one. Sends are asynchronous; the first failure stops publishing and is
@@ -37,7 +37,7 @@ public final class ArchivePublisher {
 
     /** What was sent. */
     public record Report(String archive, String recordingId, String sequenceId, long records, long bytes,
-                         SortedMap<String, Long> recordsByType, List<String> losses) {
+                         SortedMap<String, Long> recordsByType, List<String> skipped, List<String> notes) {
     }
 
     public ArchivePublisher(Producer<byte[], byte[]> producer, String topic) {
@@ -80,7 +80,11 @@ public final class ArchivePublisher {
         }
     }
 
-    private Report publish(ArchiveFrames frames, String recordingId) throws IOException, InterruptedException {
+    /**
+     * Publishes an opened archive; a frame the wire format cannot carry stops publishing before it is sent (an
+     * {@link UncarriedContentException}: the records before it were sent, and no {@code end}).
+     */
+    public Report publish(ArchiveFrames frames, String recordingId) throws IOException, InterruptedException {
         String archive = frames.archive();
         String id = recordingId != null ? recordingId : frames.defaultRecordingId();
         RecordingIds.requireValid(id);
@@ -90,7 +94,13 @@ public final class ArchivePublisher {
         long records = 0;
         long bytes = 0;
         while (frames.hasNext() && failure.get() == null) {
-            Frame frame = frames.next();
+            Frame frame;
+            try {
+                frame = frames.next();
+            } catch (java.io.UncheckedIOException e) {
+                producer.flush();
+                throw e.getCause();
+            }
             byte[] value = WireEncoder.encode(frame);
             long index = records;
             String type = frame.type();
@@ -113,6 +123,7 @@ public final class ArchivePublisher {
             Exception e = failure.get();
             throw e instanceof IOException io ? io : new IOException(e);
         }
-        return new Report(archive, id, frames.sequenceId(), records, bytes, byType, frames.losses());
+        return new Report(archive, id, frames.sequenceId(), records, bytes, byType, frames.skipped(),
+                frames.notes());
     }
 }

@@ -3,6 +3,10 @@ package dev.itar.sim;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.itar.frames.CameraFrame;
+import dev.itar.frames.CameraMask;
+import dev.itar.frames.CameraMasksFrame;
+import dev.itar.frames.ComponentMetaFrame;
+import dev.itar.frames.CuboidObservationFrame;
 import dev.itar.frames.EndFrame;
 import dev.itar.frames.Frame;
 import dev.itar.frames.IntrinsicsFrame;
@@ -80,7 +84,51 @@ final class SimulatedVehicle {
                 frames.add(new IntrinsicsFrame(sensor.name(), "camera", cameraModel()));
             }
         }
+        if (config.labels()) {
+            for (SensorSpec sensor : sensors) {
+                ObjectNode sensorMeta = JSON.objectNode().put("simulated", true).put("rate_hz", sensor.hz());
+                frames.add(new ComponentMetaFrame(sensor.kind() + "s", sensor.name(), sensorMeta));
+            }
+            for (SensorSpec sensor : sensors) {
+                if (sensor.kind().equals("camera")) {
+                    frames.add(new CameraMasksFrame(CameraMasksFrame.DEFAULT_INSTANCE, sensor.name(), List.of(
+                            new CameraMask("ego", "png", EgoMask.png(config.imageWidth(), config.imageHeight())))));
+                }
+            }
+            frames.add(new ComponentMetaFrame("cuboids", CuboidObservationFrame.DEFAULT_INSTANCE, JSON.objectNode()
+                    .put("source", VehicleSimulator.NAME).put("objects_per_observation",
+                            SimulatorConfig.TRACKED_OBJECTS)));
+        }
         return frames;
+    }
+
+    /** Time of cuboid observation {@code k} ({@link SimulatorConfig#TRACKED_OBJECTS} share one time). */
+    long cuboidTime(long k) {
+        return config.startTimeUs() + Math.round((k / SimulatorConfig.TRACKED_OBJECTS + 1) * 1e6
+                / SimulatorConfig.CUBOID_HZ);
+    }
+
+    /**
+     * Cuboid observation {@code k}: at its time, the j-th nearest scene object to the vehicle (j = k mod the
+     * objects per time), in the world frame, as ground truth of the simulation; the track id is the object's.
+     */
+    CuboidObservationFrame cuboid(long k) {
+        long t = cuboidTime(k);
+        double[] ego = trajectory.rigToWorld(t).t();
+        List<Scene.Box> boxes = new ArrayList<>(scene.boxes());
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < boxes.size(); i++) {
+            order.add(i);
+        }
+        order.sort(java.util.Comparator.comparingDouble((Integer i) -> {
+            double[] c = boxes.get(i).centre();
+            return Math.hypot(c[0] - ego[0], c[1] - ego[1]);
+        }).thenComparingInt(i -> i));
+        int index = order.get((int) (k % SimulatorConfig.TRACKED_OBJECTS));
+        Scene.Box b = boxes.get(index);
+        return new CuboidObservationFrame(CuboidObservationFrame.DEFAULT_INSTANCE, "object-" + index, "obstacle", t,
+                "world", t, b.centre(), new double[] {b.maxX() - b.minX(), b.maxY() - b.minY(), b.maxZ() - b.minZ()},
+                new double[] {0, 0, 0}, "GT_SYNTHETIC", Optional.of(VehicleSimulator.VERSION));
     }
 
     /** ncore's opencv-pinhole camera model, keys as ncore writes them (see the drive-a fixture). */

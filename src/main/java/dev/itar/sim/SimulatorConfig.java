@@ -23,11 +23,14 @@ import dev.itar.frames.WireDecoder;
  * @param imageHeight     camera image height in pixels
  * @param seed            the one source of all variation; same seed, same bytes
  * @param recordingPrefix recording ids are {@code <prefix>-veh<i>}
+ * @param labels          also send wire format 1.1's records: each sensor's component meta data, an ego mask per
+ *                        camera, and cuboid observations of the {@link #TRACKED_OBJECTS} nearest objects at
+ *                        {@link #CUBOID_HZ} (this release's ingest dead-letters them: off by default)
  */
 public record SimulatorConfig(int vehicles, long durationUs, int cameras, int lidars, int radars,
                               double cameraHz, double lidarHz, double radarHz, double poseHz,
                               int lidarRays, int lidarReturns, int imageWidth, int imageHeight,
-                              long seed, String recordingPrefix) {
+                              long seed, String recordingPrefix, boolean labels) {
 
     public static final int DEFAULT_CAMERAS = 2;
     public static final int DEFAULT_LIDARS = 1;
@@ -41,6 +44,10 @@ public record SimulatorConfig(int vehicles, long durationUs, int cameras, int li
     public static final int DEFAULT_IMAGE_WIDTH = 320;
     public static final int DEFAULT_IMAGE_HEIGHT = 240;
     public static final String DEFAULT_PREFIX = "sim";
+    /** Objects observed at each cuboid observation time (with {@code labels}). */
+    public static final int TRACKED_OBJECTS = 3;
+    /** Rate of cuboid observations (with {@code labels}). */
+    public static final double CUBOID_HZ = 2;
 
     public SimulatorConfig {
         requireRange("vehicles", vehicles, 1, 10_000);
@@ -97,6 +104,11 @@ public record SimulatorConfig(int vehicles, long durationUs, int cameras, int li
         return (long) Math.floor(durationUs * hz / 1e6 + 1e-9);
     }
 
+    /** Cuboid observations per recording: {@link #TRACKED_OBJECTS} at each of floor(duration × rate) times. */
+    public long cuboidCount() {
+        return labels ? TRACKED_OBJECTS * frameCount(CUBOID_HZ) : 0;
+    }
+
     /** Pose samples per recording: one at the start, then floor(duration × pose rate) more, up to the end. */
     public long poseCount() {
         return frameCount(poseHz) + 1;
@@ -130,6 +142,7 @@ public record SimulatorConfig(int vehicles, long durationUs, int cameras, int li
         private int imageHeight = DEFAULT_IMAGE_HEIGHT;
         private long seed = 1;
         private String recordingPrefix = DEFAULT_PREFIX;
+        private boolean labels;
 
         public Builder vehicles(int v) { vehicles = v; return this; }
         public Builder durationUs(long v) { durationUs = v; return this; }
@@ -153,10 +166,11 @@ public record SimulatorConfig(int vehicles, long durationUs, int cameras, int li
         public Builder imageSize(int width, int height) { imageWidth = width; imageHeight = height; return this; }
         public Builder seed(long v) { seed = v; return this; }
         public Builder recordingPrefix(String v) { recordingPrefix = v; return this; }
+        public Builder labels(boolean v) { labels = v; return this; }
 
         public SimulatorConfig build() {
             return new SimulatorConfig(vehicles, durationUs, cameras, lidars, radars, cameraHz, lidarHz, radarHz,
-                    poseHz, lidarRays, lidarReturns, imageWidth, imageHeight, seed, recordingPrefix);
+                    poseHz, lidarRays, lidarReturns, imageWidth, imageHeight, seed, recordingPrefix, labels);
         }
     }
 }

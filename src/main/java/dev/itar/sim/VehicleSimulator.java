@@ -19,8 +19,9 @@ import java.util.stream.StreamSupport;
 
 /**
  * Generates the wire records of N simulated vehicles driving for a while: per vehicle a {@code start},
- * static poses and camera intrinsics, then rig→world poses and camera (JPEG), lidar and radar frames
- * in sensor-time order, then {@code end}. Records of all vehicles are interleaved by time, as live
+ * static poses and camera intrinsics (with {@code labels}: each sensor's component meta data and an ego mask per
+ * camera), then rig→world poses and camera (JPEG), lidar and radar frames (with {@code labels}: cuboid
+ * observations of the nearest objects) in sensor-time order, then {@code end}. Records of all vehicles are interleaved by time, as live
  * loggers sending concurrently would produce them.
  *
  * <p>Deterministic: the bytes depend on the {@link SimulatorConfig} (seed included) only — no wall
@@ -81,7 +82,7 @@ public final class VehicleSimulator {
     public long recordsPerRecording() {
         SimulatedVehicle any = vehicles.get(0);
         long frames = framesPerSensor().values().stream().mapToLong(Long::longValue).sum();
-        return any.header().size() + config.poseCount() + frames + 1;
+        return any.header().size() + config.poseCount() + frames + config.cuboidCount() + 1;
     }
 
     /** All records, all recordings interleaved in send order; a fresh iteration each call. */
@@ -167,19 +168,21 @@ public final class VehicleSimulator {
             tracks.add(track(config.frameCount(sensor.hz()), k -> vehicle.frameEnd(sensor, sensorIndex, k),
                     k -> vehicle.sensorFrame(sensorIndex, k)));
         }
+        tracks.add(track(config.cuboidCount(), vehicle::cuboidTime, vehicle::cuboid));
         tracks.add(track(1, k -> config.endTimeUs(), k -> vehicle.end()));
         return tracks;
     }
 
     private int[] phases(SimulatedVehicle vehicle) {
         int sensors = vehicle.sensors().size();
-        int[] phases = new int[sensors + 3];
+        int[] phases = new int[sensors + 4];
         phases[0] = PHASE_HEADER;
         phases[1] = PHASE_POSE;
         for (int s = 0; s < sensors; s++) {
             phases[2 + s] = PHASE_SENSOR;
         }
-        phases[sensors + 2] = PHASE_END;
+        phases[sensors + 2] = PHASE_SENSOR; // cuboid observations
+        phases[sensors + 3] = PHASE_END;
         return phases;
     }
 

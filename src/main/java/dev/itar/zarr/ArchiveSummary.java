@@ -87,6 +87,21 @@ public final class ArchiveSummary {
         return HexFormat.of().formatHex(md.digest());
     }
 
+    /** The summary digest of a single byte-string value (a 0-d {@code S<n>} array: trailing NULs removed). */
+    public static String sha256Of(byte[] value) {
+        int end = value.length;
+        while (end > 0 && value[end - 1] == 0) {
+            end--;
+        }
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            md.update(value, 0, end);
+            return HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     @SuppressWarnings("unchecked")
     private static Object sorted(Object v) {
         if (v instanceof Map<?, ?> m) {

@@ -44,9 +44,11 @@ class CrossLanguageTest {
     }
 
     /** Runs the script into {@code out}; returns the records (key, value) in file order. */
-    static List<String[]> produce(Path out, String recording) throws Exception {
-        Process p = new ProcessBuilder("python3", script().toString(), out.toString(), "--recording", recording)
-                .redirectErrorStream(true).start();
+    static List<String[]> produce(Path out, String recording, String... options) throws Exception {
+        List<String> command = new ArrayList<>(List.of("python3", script().toString(), out.toString(), "--recording",
+                recording));
+        command.addAll(List.of(options));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("python3 finished").isTrue();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.exitValue()).as(output).isZero();
@@ -117,6 +119,41 @@ class CrossLanguageTest {
                 floats(0, 0, 1, 0.6f, 0.8f, 0), uint64s(1_000_010, 1_000_020), floats(42, Float.NaN), null, null));
 
         assertThat(frames.get(7)).isEqualTo(new EndFrame(OptionalLong.of(1_000_100)));
+    }
+
+    @Test
+    void pythonProducerOfWireFormat11RecordsDecodesToTheDocumentedValues(@TempDir Path out) throws Exception {
+        assumeTrue(python3Available(), "python3 is not installed");
+        List<String[]> files = produce(out, "py-rec.11", "--minor", "1");
+        assertThat(files).hasSize(13);
+        List<Frame> frames = new ArrayList<>();
+        for (String[] file : files) {
+            frames.add(WireDecoder.decode("py-rec.11", Files.readAllBytes(out.resolve(file[1]))));
+        }
+        ComponentMetaFrame meta = (ComponentMetaFrame) frames.get(7);
+        assertThat(meta.key()).isEqualTo("cameras/cam_front");
+        assertThat(meta.meta().toString()).isEqualTo("{\"mount\":\"roof\",\"fov_deg\":120.5}");
+
+        assertThat(frames.get(8)).isEqualTo(new StaticPoseFrame("cam_front", "rig",
+                new double[] {1, 0, 0, 0.25, 0, 1, 0, 0, 0, 0, 1, 1.5, 0, 0, 0, 1}, "float32"));
+
+        assertThat(frames.get(9)).isEqualTo(new CameraMasksFrame("default", "cam_front", List.of(
+                new CameraMask("ego", "png", new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'}),
+                new CameraMask("hood", "png", new byte[] {(byte) 0x89, 'P', 'N', 'G'}))));
+
+        assertThat(frames.get(10)).isEqualTo(new CuboidObservationFrame("default", "t-1", "automobile", 1_000_050,
+                "lidar_top", 1_000_100, new double[] {12.5, -3.25, 0.75}, new double[] {4.5, 1.9, 1.6},
+                new double[] {0, 0, 1.25}, "AUTOLABEL", Optional.of("al-1")));
+        assertThat(frames.get(11)).isEqualTo(new CuboidObservationFrame("gt", "t-2", "pedestrian", 1_000_060,
+                "rig", 1_000_060, new double[] {2, 1, 0}, new double[] {0.5, 0.5, 1.8}, new double[] {0, 0, 0},
+                "GT_ANNOTATION", Optional.empty()));
+        assertThat(frames.get(12)).isEqualTo(new EndFrame(OptionalLong.of(1_000_100)));
+
+        // the Java encoder writes the same bytes (fields in the contract's order, defaults omitted)
+        for (int i : new int[] {7, 8, 9, 10, 11}) {
+            byte[] python = Files.readAllBytes(out.resolve(files.get(i)[1]));
+            assertThat(WireEncoder.encode(frames.get(i))).as(files.get(i)[1]).isEqualTo(python);
+        }
     }
 
     @Test

@@ -57,8 +57,34 @@ class RoundTripTest {
                 new StaticPoseFrame("lidar_top", "rig", pose),
                 new IntrinsicsFrame("cam_front", "camera", meta()),
                 new IntrinsicsFrame("lidar_top", "lidar", JsonNodeFactory.instance.objectNode()),
+                new StaticPoseFrame("cam_front", "rig", float32Pose(), "float32"),
+                new ComponentMetaFrame("lidars", "lidar_top", meta()),
+                new ComponentMetaFrame("poses", "default", JsonNodeFactory.instance.objectNode()),
+                new CameraMasksFrame("default", "cam_front", List.of(
+                        new CameraMask("ego", "png", new byte[] {(byte) 0x89, 'P', 'N', 'G'}),
+                        new CameraMask("hood.v2", "png", new byte[] {1}))),
+                new CameraMasksFrame("static-masks", "cam_rear", List.of()),
+                new CuboidObservationFrame("default", "t-1", "car", 1_000, "lidar_top", 1_010,
+                        new double[] {1.5, -2, 0.25}, new double[] {4.5, 1.9, 1.6}, new double[] {0, 0, -3.1},
+                        "GT_ANNOTATION", Optional.empty()),
+                new CuboidObservationFrame("autolabels", "Fußgänger-7", "pedestrian", 0, "world", Long.MAX_VALUE,
+                        new double[] {0, 0, 0}, new double[] {0, 0, 0}, new double[] {1e-300, -0.0, 3},
+                        "AUTOLABEL", Optional.of("al-2026.11")),
                 new EndFrame(OptionalLong.empty()),
                 new EndFrame(OptionalLong.of(123_456_789_012L)));
+    }
+
+    /** A rigid transform whose values are float32 values (what a float32 static pose holds). */
+    static double[] float32Pose() {
+        return new double[] {0, -1, 0, (float) 0.1, 1, 0, 0, (float) 2.7, 0, 0, 1, (float) 1.8, 0, 0, 0, 1};
+    }
+
+    @Test
+    void float64StaticPoseIsEncodedAsIn10() {
+        // a 1.0 producer's static pose record and the 1.1 encoding of the same pose are the same bytes
+        byte[] encoded = WireEncoder.encode(new StaticPoseFrame("a", "b", float32Pose()));
+        assertThat(encoded[0]).isEqualTo((byte) 0xa5); // a map of 5 fields: v, type, source, target, matrix
+        assertThat(encoded).hasSize(1 + 2 + 1 + 5 + 12 + 7 + 2 + 7 + 2 + 7 + 2 + 128);
     }
 
     @ParameterizedTest

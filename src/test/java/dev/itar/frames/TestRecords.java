@@ -103,6 +103,49 @@ final class TestRecords {
         return m;
     }
 
+    static Map<String, Object> componentMeta() {
+        Map<String, Object> m = base("component_meta");
+        m.put("component", "cameras");
+        m.put("instance", "camera_front-wide");
+        m.put("meta", Map.of("mount", "windshield", "fov_deg", 120.5));
+        return m;
+    }
+
+    static Map<String, Object> mask(String name) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", name);
+        m.put("format", "png");
+        m.put("image", new byte[] {(byte) 0x89, 'P', 'N', 'G', 1, 2});
+        return m;
+    }
+
+    static Map<String, Object> cameraMasks() {
+        Map<String, Object> m = base("camera_masks");
+        m.put("camera", "camera_front-wide");
+        m.put("masks", new java.util.ArrayList<>(List.of(mask("ego"), mask("hood.v2"))));
+        return m;
+    }
+
+    static Map<String, Object> cuboid() {
+        Map<String, Object> m = base("cuboid_observation");
+        m.put("instance", "autolabels");
+        m.put("track_id", "track-17");
+        m.put("class_id", "automobile");
+        m.put("timestamp_us", 1005L);
+        m.put("reference_frame_id", "lidar_top");
+        m.put("reference_frame_timestamp_us", 1010L);
+        m.put("centroid", f64(12.5, -3.25, 0.75));
+        m.put("dim", f64(4.5, 1.9, 1.6));
+        m.put("rot", f64(0, 0, 1.25));
+        m.put("source", "AUTOLABEL");
+        m.put("source_version", "v3.1");
+        return m;
+    }
+
+    static byte[] f64(double... values) {
+        return Matrices.float64Bytes(values);
+    }
+
     static Map<String, Object> typedArray(String dtype, List<Long> shape, byte[] bytes) {
         Map<String, Object> a = new LinkedHashMap<>();
         a.put("dtype", dtype);
@@ -142,5 +185,14 @@ final class TestRecords {
 
     static Frame decode(Map<String, Object> record) throws InvalidRecordException {
         return WireDecoder.decode(ID, TestCbor.encode(record));
+    }
+
+    /** {@link #decode} for tests that expect a valid record and do not declare the checked exception. */
+    static Frame decodeUnchecked(Map<String, Object> record) {
+        try {
+            return decode(record);
+        } catch (InvalidRecordException e) {
+            throw new AssertionError(e.getMessage(), e);
+        }
     }
 }

@@ -1,6 +1,8 @@
 package dev.itar.ncore;
 
 import dev.itar.archive.RootDialect;
+import dev.itar.frames.CameraMasksFrame;
+import dev.itar.frames.CuboidObservationFrame;
 import dev.itar.frames.IntrinsicsFrame;
 import dev.itar.frames.PoseFrame;
 import dev.itar.frames.SensorFrame;
@@ -20,7 +22,14 @@ final class NcoreFixtures {
     /** Everything read from an archive, re-encoded as ingest would have done it. */
     record Sequence(SequenceHeader header, List<EncodedFrame> frames, List<PoseFrame> poses,
                     List<StaticPoseFrame> staticPoses, List<IntrinsicsFrame> intrinsics,
-                    java.util.SortedMap<String, com.fasterxml.jackson.databind.node.ObjectNode> componentMeta) {
+                    java.util.SortedMap<String, com.fasterxml.jackson.databind.node.ObjectNode> componentMeta,
+                    List<CameraMasksFrame> masks, List<CuboidObservationFrame> cuboids) {
+
+        Sequence(SequenceHeader header, List<EncodedFrame> frames, List<PoseFrame> poses,
+                 List<StaticPoseFrame> staticPoses, List<IntrinsicsFrame> intrinsics,
+                 java.util.SortedMap<String, com.fasterxml.jackson.databind.node.ObjectNode> componentMeta) {
+            this(header, frames, poses, staticPoses, intrinsics, componentMeta, List.of(), List.of());
+        }
 
         List<Chunk> sortedChunks() {
             List<Chunk> all = new ArrayList<>();
@@ -33,7 +42,8 @@ final class NcoreFixtures {
             // sensor-level meta only for instances that exist (readers report poses/intrinsics too)
             java.util.SortedMap<String, com.fasterxml.jackson.databind.node.ObjectNode> meta = new java.util.TreeMap<>(componentMeta);
             return new SealRequest(dir, id, header, frames.stream().map(EncodedFrame::entry).iterator(),
-                    poses.iterator(), staticPoses, intrinsics, sortedChunks().iterator(), dialect, meta);
+                    poses.iterator(), staticPoses, intrinsics, sortedChunks().iterator(), dialect, meta,
+                    masks.iterator(), cuboids.iterator());
         }
     }
 
@@ -45,7 +55,8 @@ final class NcoreFixtures {
             while (it.hasNext()) {
                 frames.add(enc.encode(it.next()));
             }
-            return new Sequence(r.header(), frames, r.poses(), r.staticPoses(), r.intrinsics(), r.componentMeta());
+            return new Sequence(r.header(), frames, r.poses(), r.staticPoses(), r.intrinsics(), r.componentMeta(),
+                    r.cameraMasks(), r.cuboidObservations());
         }
     }
 

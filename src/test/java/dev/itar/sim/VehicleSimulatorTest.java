@@ -73,6 +73,52 @@ class VehicleSimulatorTest {
     }
 
     @Test
+    void labelsAddComponentMetaAnEgoMaskPerCameraAndTrackedObjects() throws Exception {
+        SimulatorConfig config = SimulatorConfig.builder().vehicles(1).durationSeconds(2).seed(3).lidarRays(64)
+                .imageSize(96, 64).labels(true).build();
+        List<SimRecord> records = all(config);
+        assertThat(records).hasSize((int) new VehicleSimulator(config).recordsPerRecording());
+        List<Frame> frames = new ArrayList<>();
+        for (SimRecord record : records) {
+            Frame decoded = WireDecoder.decode(record.recordingId(), record.value());
+            assertThat(WireEncoder.encode(decoded)).isEqualTo(record.value());
+            frames.add(decoded);
+        }
+        List<dev.itar.frames.ComponentMetaFrame> meta = frames.stream()
+                .filter(dev.itar.frames.ComponentMetaFrame.class::isInstance)
+                .map(dev.itar.frames.ComponentMetaFrame.class::cast).toList();
+        assertThat(meta).extracting(dev.itar.frames.ComponentMetaFrame::key).containsExactly(
+                "cameras/camera_front_wide", "cameras/camera_rear_wide", "lidars/lidar_top", "radars/radar_front",
+                "cuboids/default");
+        List<dev.itar.frames.CameraMasksFrame> masks = frames.stream()
+                .filter(dev.itar.frames.CameraMasksFrame.class::isInstance)
+                .map(dev.itar.frames.CameraMasksFrame.class::cast).toList();
+        assertThat(masks).extracting(dev.itar.frames.CameraMasksFrame::camera).containsExactly("camera_front_wide",
+                "camera_rear_wide");
+        java.awt.image.BufferedImage ego = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(
+                masks.get(0).masks().get(0).image()));
+        assertThat(ego.getWidth()).isEqualTo(96);
+        assertThat(ego.getHeight()).isEqualTo(64);
+        assertThat(ego.getRaster().getSample(48, 63, 0)).isEqualTo(255); // the hood, bottom middle
+        assertThat(ego.getRaster().getSample(48, 0, 0)).isZero();        // the scene
+        List<dev.itar.frames.CuboidObservationFrame> cuboids = frames.stream()
+                .filter(dev.itar.frames.CuboidObservationFrame.class::isInstance)
+                .map(dev.itar.frames.CuboidObservationFrame.class::cast).toList();
+        assertThat(cuboids).hasSize(SimulatorConfig.TRACKED_OBJECTS * 4); // 2 Hz for 2 s
+        assertThat(cuboids.stream().map(c -> c.timestampUs()).distinct()).hasSize(4);
+        assertThat(cuboids).allSatisfy(c -> {
+            assertThat(c.timestampUs()).isBetween(config.startTimeUs(), config.endTimeUs());
+            assertThat(c.dim()[0]).isPositive();
+            assertThat(c.source()).isEqualTo("GT_SYNTHETIC");
+        });
+        // a tracked object keeps its track id while it stays among the nearest
+        assertThat(cuboids.stream().map(c -> c.trackId()).distinct().count()).isLessThan(cuboids.size());
+        // without labels none of them
+        assertThat(all(small(3))).extracting(r -> r.frame().type())
+                .doesNotContain("component_meta", "camera_masks", "cuboid_observation");
+    }
+
+    @Test
     void defaultConfigurationAlsoDecodes() throws Exception {
         SimulatorConfig config = SimulatorConfig.builder().durationSeconds(0.3).build();
         List<SimRecord> records = all(config);

@@ -24,9 +24,9 @@ class NcoreFixturesTest {
     Path tmp;
 
     static Stream<String> fixtures() throws IOException {
-        try (Stream<Path> s = Files.list(FIXTURES)) {
-            List<String> names = s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".zarr.itar"))
-                    .sorted().toList();
+        try (Stream<Path> s = Files.walk(FIXTURES)) { // split sequences' stores sit in a folder of their own
+            List<String> names = s.map(p -> FIXTURES.relativize(p).toString().replace('\\', '/'))
+                    .filter(n -> n.endsWith(".zarr.itar")).sorted().toList();
             assertThat(names).isNotEmpty();
             return names.stream();
         }
@@ -54,6 +54,7 @@ class NcoreFixturesTest {
     @SuppressWarnings("unchecked")
     void migratedArchiveHasSameSummaryAndValidContainer(String name) throws IOException {
         Path dst = tmp.resolve(name);
+        Files.createDirectories(dst.getParent());
         long[] last = {0, 0};
         Migration.migrate(FIXTURES.resolve(name), dst, RootDialect.PR68, false, (d, t) -> {
             last[0] = d;
@@ -80,8 +81,10 @@ class NcoreFixturesTest {
     @ParameterizedTest
     @MethodSource("fixtures")
     void migrationIsDeterministic(String name) throws IOException {
-        Path a = tmp.resolve("a-" + name);
-        Path b = tmp.resolve("b-" + name);
+        Path a = tmp.resolve("a").resolve(name);
+        Path b = tmp.resolve("b").resolve(name);
+        Files.createDirectories(a.getParent());
+        Files.createDirectories(b.getParent());
         Migration.migrate(FIXTURES.resolve(name), a, RootDialect.NCORE20_ZLIB, false, null);
         Migration.migrate(FIXTURES.resolve(name), b, RootDialect.NCORE20_ZLIB, false, null);
         assertThat(Files.readAllBytes(a)).isEqualTo(Files.readAllBytes(b));
