@@ -81,6 +81,8 @@ public final class WireDecoder {
     public static final int MAX_DEPTH = 64;
     /** Allowed deviation of a ray direction's Euclidean norm from 1. */
     public static final double DIRECTION_TOLERANCE = 1e-3;
+    private static final double MIN_SQUARED_NORM = (1 - DIRECTION_TOLERANCE) * (1 - DIRECTION_TOLERANCE);
+    private static final double MAX_SQUARED_NORM = (1 + DIRECTION_TOLERANCE) * (1 + DIRECTION_TOLERANCE);
     /** Allowed element-wise deviation of RᵀR from I, and of det(R) from 1, in a pose matrix. */
     public static final double ROTATION_TOLERANCE = 1e-4;
     /** Most dimensions of a typed array. */
@@ -486,7 +488,12 @@ public final class WireDecoder {
             float x = (float) LE_FLOAT.get(direction, 12 * i);
             float y = (float) LE_FLOAT.get(direction, 12 * i + 4);
             float z = (float) LE_FLOAT.get(direction, 12 * i + 8);
-            double norm = Math.sqrt((double) x * x + (double) y * y + (double) z * z);
+            double squared = (double) x * x + (double) y * y + (double) z * z;
+            // the squared norm against the squared bounds: no square root per ray; false for NaN and infinity too
+            if (squared >= MIN_SQUARED_NORM && squared <= MAX_SQUARED_NORM) {
+                continue;
+            }
+            double norm = Math.sqrt(squared);
             if (!Float.isFinite(x) || !Float.isFinite(y) || !Float.isFinite(z)
                     || Math.abs(norm - 1) > DIRECTION_TOLERANCE) {
                 throw f.error(OUT_OF_RANGE, "direction", "ray " + i + " is (" + x + ", " + y + ", " + z
