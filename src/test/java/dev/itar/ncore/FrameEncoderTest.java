@@ -72,6 +72,27 @@ class FrameEncoderTest {
     }
 
     @Test
+    void validMaskIsNumpysPackbitsOfNotNanForEveryLengthAndEveryKindOfNan() {
+        java.util.Random random = new java.util.Random(7);
+        int[] specials = {0x7fc00000, 0xffc00000, 0x7f800001, 0xff800001, 0x7fffffff, 0x7f800000, 0xff800000,
+                0x00000000, 0x80000000, 0x00000001, 0x7f7fffff};
+        for (int count : new int[] {1, 7, 8, 9, 15, 16, 17, 63, 64, 1001}) {
+            ByteBuffer values = ByteBuffer.allocate(4 * count).order(ByteOrder.LITTLE_ENDIAN);
+            byte[] expected = new byte[(count + 7) / 8];
+            for (int i = 0; i < count; i++) {
+                int bits = random.nextBoolean() ? specials[random.nextInt(specials.length)]
+                        : Float.floatToRawIntBits(random.nextFloat() * 100);
+                values.putInt(bits);
+                if (!Float.isNaN(Float.intBitsToFloat(bits))) {
+                    expected[i / 8] |= (byte) (0x80 >>> (i % 8));
+                }
+            }
+            assertThat(FrameEncoder.packValidMask(values.array(), 1, count)).as("%d entries", count)
+                    .containsExactly(expected);
+        }
+    }
+
+    @Test
     void validMaskIsNumpyPackbitsOfNonNanDistancesReturnMajorMsbFirst() throws Exception {
         // r = 2 returns, n = 5 rays: 10 mask bits -> 2 bytes
         float[] dist = {1, NAN, 2, 3, NAN, /* return 1 */ NAN, NAN, 4, NAN, 5};
