@@ -77,7 +77,7 @@ class UnsealedArchiveStoreTest {
         store = open(state);
         assertThat(store.committedOffset(CHANGELOG)).isEqualTo(41L);
         UnsealedSegment s = store.segment(key).orElseThrow();
-        assertThat(s.frames()).isEqualTo(2);
+        assertThat(s.contentItems()).isEqualTo(2);
         // the changelog replays what came after the commit: the same frame, then the seal
         putFrame(store, key, T + 300);
         requestSeal(store, key);
