@@ -76,6 +76,7 @@ final class IngestorProcess implements AutoCloseable {
         cmd.add("-Xmx" + heapMib + "m");
         cmd.add("-XX:+ExitOnOutOfMemoryError");
         cmd.addAll(GcLog.jvmOptions(gcLog));
+        cmd.addAll(command.jvmOptions());
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.addAll(command.mainClassAndArgs());

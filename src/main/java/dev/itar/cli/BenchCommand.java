@@ -74,6 +74,11 @@ public final class BenchCommand implements Callable<Integer> {
             description = "-Xmx of the other child ingestors (default 1024)")
     Integer ingestorHeap;
 
+    @Option(names = "--ingestor-jvm-option", paramLabel = "OPTION",
+            description = "a JVM option for every child ingestor (repeatable), e.g. a profiler: "
+                    + "-XX:StartFlightRecording=filename=rig-%%p.jfr,settings=profile")
+    List<String> ingestorJvmOptions = new ArrayList<>();
+
     @Option(names = "--drive-seconds", paramLabel = "S",
             description = "sensor seconds of production-rig drive to generate; longer recordings repeat it in time"
                     + " (default 2, without --quick 3)")
@@ -94,7 +99,7 @@ public final class BenchCommand implements Callable<Integer> {
         try {
             plan = new IngestBenchmark.Plan(workloads,
                     quick ? IngestBenchmark.Sizes.QUICK : IngestBenchmark.Sizes.FULL, rigSizes(), settings,
-                    new IngestorCommand(List.of(Main.class.getName(), "run")), workDir != null);
+                    new IngestorCommand(ingestorJvmOptions, List.of(Main.class.getName(), "run")), workDir != null);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(new CommandLine(this), "--only: " + e.getMessage(), e);
         }

@@ -62,11 +62,13 @@ public final class IngestTopology {
                 .withLoggingEnabled(changelog);
         StoreBuilder<KeyValueStore<Bytes, byte[]>> state = Stores.keyValueStoreBuilder(
                         Stores.persistentKeyValueStore(RecordingStore.STATE), Serdes.Bytes(), Serdes.ByteArray())
-                .withCachingEnabled() // the header is rewritten by every record; the cache coalesces those writes
+                // no record cache: a cached entry keeps the raw input record it came from (for Streams' error
+                // handlers), and the header is rewritten by every record, so the cache would pin whole frames
+                .withCachingDisabled()
                 .withLoggingEnabled(changelog);
         StoreBuilder<KeyValueStore<Bytes, byte[]>> sealed = Stores.keyValueStoreBuilder(
                         Stores.persistentKeyValueStore(RecordingStore.SEALED), Serdes.Bytes(), Serdes.ByteArray())
-                .withCachingEnabled()
+                .withCachingDisabled()
                 .withLoggingEnabled(Map.of());
 
         Topology t = new Topology();
