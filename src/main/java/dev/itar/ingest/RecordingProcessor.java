@@ -524,7 +524,7 @@ final class RecordingProcessor implements Processor<byte[], byte[], byte[], byte
                 unsealedLog.put(Bytes.wrap(key.key(SegmentKey.COMPONENT_META, m.key())), value);
             } else {
                 CameraMasksFrame m = CameraMasksRecord.decode(value, "camera masks of '" + id + "'").masks();
-                unsealedLog.put(Bytes.wrap(key.key(SegmentKey.CAMERA_MASKS, m.instance() + "/" + m.camera())), value);
+                unsealedLog.put(Bytes.wrap(key.key(SegmentKey.CAMERA_MASKS, UnsealedArchiveStore.masksItem(m))), value);
             }
         });
     }

@@ -362,10 +362,15 @@ final class UnsealedArchiveStore implements KeyValueStore<Bytes, byte[]> {
             return s.key().key(SegmentKey.COMPONENT_META, StateRecords.ComponentMetaRecord.decode(r, what).meta().key());
         } else if (r[2] == StateCodec.RecordType.CAMERA_MASKS.code) {
             var m = StateRecords.CameraMasksRecord.decode(r, what).masks();
-            return s.key().key(SegmentKey.CAMERA_MASKS, m.instance() + "/" + m.camera());
+            return s.key().key(SegmentKey.CAMERA_MASKS, masksItem(m));
         }
         var p = SegmentItems.readPose(r, what);
         return s.key().key(SegmentKey.POSE, poseItem(p.source(), p.target(), p.t()));
+    }
+
+    /** The item key of one camera's masks: its identity. */
+    static String masksItem(dev.itar.frames.CameraMasksFrame m) {
+        return m.instance() + "/" + m.camera();
     }
 
     /** The item key of a cuboid observation: its identity, the free-text track id as hex. */
