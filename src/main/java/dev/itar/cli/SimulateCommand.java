@@ -78,9 +78,10 @@ public final class SimulateCommand implements Callable<Integer> {
             description = "Recording ids are PREFIX-veh1, PREFIX-veh2, ... (default: sim-<seed>).")
     String recordingPrefix;
 
-    @Option(names = "--labels", description = "Also send wire format 1.1's records: each sensor's component meta "
-            + "data, an ego mask per camera and cuboid observations of the nearest objects (this release's ingest "
-            + "dead-letters them as rejected).")
+    @Option(names = "--labels", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Send wire format 1.1's records too: each sensor's component meta data, an ego mask per "
+                    + "camera and cuboid observations of the nearest objects (default: on; --no-labels sends "
+                    + "wire format 1.0 records only, for an ingest release before 1.1).")
     boolean labels;
 
     @Option(names = "--realtime", description = "Pace sending to sensor time (a 10 s recording takes 10 s).")

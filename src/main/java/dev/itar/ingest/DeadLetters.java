@@ -20,9 +20,13 @@ public final class DeadLetters {
     public static final String SOURCE_PARTITION = "itar.source.partition";
     public static final String SOURCE_OFFSET = "itar.source.offset";
 
-    /** A record for a recording that has already been sealed. */
+    /** A record for a recording, or for a segment of it, that has already been sealed. */
     public static final String LATE = "late";
-    /** Same sensor and t1 (or pose source, target, t; static pose pair; intrinsics sensor) with different content. */
+    /**
+     * Same sensor and t1 (or pose source, target, t; static pose pair; intrinsics sensor; component meta component
+     * and instance; camera masks instance and camera; cuboid observation instance, track, time and reference frame)
+     * with different content.
+     */
     public static final String CONFLICTING_DUPLICATE = "conflicting-duplicate";
     /** A second {@code start} with content different from the first. */
     public static final String SECOND_START = "second-start";

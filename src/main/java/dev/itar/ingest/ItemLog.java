@@ -16,8 +16,9 @@ import java.util.Iterator;
 import java.util.NoSuchElementException;
 
 /**
- * An append-only file of length-prefixed records ({@code u32 length, bytes}): a segment's frame entries and pose
- * samples in arrival order, kept beside its archive so sealing reads them without touching the state stores.
+ * An append-only file of length-prefixed records ({@code u32 length, bytes}): a segment's frame entries, pose
+ * samples and other items in arrival order, kept beside its archive so sealing reads them without touching the
+ * state stores.
  * Opened at a committed length, it drops anything written after it.
  */
 final class ItemLog implements Closeable {

@@ -26,7 +26,10 @@ record Manifest(Long changelogOffset, List<Entry> segments) {
         segments = List.copyOf(segments);
     }
 
-    /** @param sealRequest the committed seal request's changelog value, or null */
+    /**
+     * @param frames      frames and cuboid observations appended (a segment without any is not sealed)
+     * @param sealRequest the committed seal request's changelog value, or null
+     */
     record Entry(SegmentKey key, ArchivePosition body, long itemBytes, int frames, byte[] sealRequest) {
         static Entry empty(SegmentKey key) {
             return new Entry(key, ArchivePosition.START, 0, 0, null);

@@ -1,5 +1,8 @@
 package dev.itar.ingest;
 
+import dev.itar.frames.CameraMasksFrame;
+import dev.itar.frames.ComponentMetaFrame;
+import dev.itar.frames.CuboidObservationFrame;
 import dev.itar.frames.EndFrame;
 import dev.itar.frames.Frame;
 import dev.itar.frames.IntrinsicsFrame;
@@ -10,6 +13,8 @@ import dev.itar.frames.SensorFrame;
 import dev.itar.frames.StartFrame;
 import dev.itar.frames.StaticPoseFrame;
 import dev.itar.frames.WireDecoder;
+import dev.itar.ingest.StateRecords.CameraMasksRecord;
+import dev.itar.ingest.StateRecords.ComponentMetaRecord;
 import dev.itar.ingest.StateRecords.IntrinsicsRecord;
 import dev.itar.ingest.StateRecords.RecordingHeader;
 import dev.itar.ingest.StateRecords.SealedRecording;
@@ -59,7 +64,12 @@ import org.slf4j.LoggerFactory;
  *     source, target, t), static poses (same pair) and intrinsics (same kind and sensor) follow the same rule.</li>
  * <li>{@code start} is optional; the first record of any type opens a recording. Its sequence id and meta apply
  *     to the whole recording; a second {@code start} with the same bytes is a retry, with other bytes a dead letter
- *     {@code second-start}. Static poses and intrinsics go into every segment sealed after they arrive.</li>
+ *     {@code second-start}. Static poses, intrinsics, component meta data (identity: component and instance) and
+ *     camera masks (identity: instance and camera) hold for the whole recording: they go into every segment sealed
+ *     after they arrive, repeats and conflicts told apart as for frames.</li>
+ * <li>A cuboid observation belongs to the segment of its {@code timestamp_us}, like a frame to that of its t1, and
+ *     is late, a retry or a conflict by the same rules (identity: instance, track id, timestamp, reference
+ *     frame); a segment lists them in the order they arrived.</li>
  * <li>{@code end} closes the recording (its {@code t} extends the last segment's interval): every open segment is
  *     sealed. An {@code end} for a recording with no records yet seals an empty recording.</li>
  * <li>Frames may come in any order within a segment; the archive lists them sorted by t1.</li>
@@ -277,9 +287,17 @@ final class RecordingProcessor implements Processor<byte[], byte[], byte[], byte
             return staticPose(id, p, sha);
         } else if (frame instanceof IntrinsicsFrame i) {
             return intrinsics(id, i, sha);
+        } else if (frame instanceof ComponentMetaFrame m) {
+            return componentMeta(id, m, sha);
+        } else if (frame instanceof CameraMasksFrame m) {
+            return cameraMasks(id, m, sha);
+        } else if (frame instanceof CuboidObservationFrame c) {
+            return cuboid(id, c, header, sha);
         } else if (frame instanceof EndFrame) {
             return Outcome.ACCEPTED;
         }
+        // every type the decoder returns has its rule above; a type added to the wire format before ingest can store
+        // it is bad input for this release, never a crash
         return Outcome.deadLetter(DeadLetters.REJECTED, "this release of itar-ingest cannot store " + frame.type()
                 + " records yet");
     }
@@ -373,6 +391,46 @@ final class RecordingProcessor implements Processor<byte[], byte[], byte[], byte
         return Outcome.ACCEPTED;
     }
 
+    private Outcome componentMeta(String id, ComponentMetaFrame m, String sha) {
+        Optional<ComponentMetaRecord> existing = store.componentMeta(id, m.component(), m.instance());
+        if (existing.isPresent()) {
+            return sameOrConflict(existing.get().sha256(), sha, "component meta data of " + m.key());
+        }
+        store.putComponentMeta(id, new ComponentMetaRecord(sha, m));
+        return Outcome.ACCEPTED;
+    }
+
+    private Outcome cameraMasks(String id, CameraMasksFrame m, String sha) {
+        Optional<CameraMasksRecord> existing = store.cameraMasks(id, m.instance(), m.camera());
+        if (existing.isPresent()) {
+            return sameOrConflict(existing.get().sha256(), sha, "set of masks of camera '" + m.camera()
+                    + "' in masks instance '" + m.instance() + "'");
+        }
+        store.putCameraMasks(id, new CameraMasksRecord(sha, m));
+        return Outcome.ACCEPTED;
+    }
+
+    private Outcome cuboid(String id, CuboidObservationFrame c, RecordingHeader header, String sha) {
+        long t = c.timestampUs();
+        long origin = header.origin() != null ? header.origin() : t;
+        int segment = policy.segmentOf(origin, t);
+        String what = "cuboid observation of track '" + c.trackId() + "' at timestamp_us=" + t + " (reference frame '"
+                + c.referenceFrameId() + "', cuboids instance '" + c.instance() + "')";
+        Outcome late = lateForSegment(id, header, segment, what);
+        if (late != null) {
+            return late;
+        }
+        Optional<String> existing = store.cuboidFingerprint(id, segment, c.instance(), c.trackId(), t,
+                c.referenceFrameId());
+        if (existing.isPresent()) {
+            return sameOrConflict(existing.get(), sha, what);
+        }
+        unsealedLog.put(Bytes.wrap(new SegmentKey(id, segment).key(SegmentKey.CUBOID,
+                UnsealedArchiveStore.cuboidItem(c))), SegmentItems.cuboid(c));
+        store.putCuboidFingerprint(id, segment, c.instance(), c.trackId(), t, c.referenceFrameId(), sha);
+        return Outcome.accepted(header.sensorTime(t));
+    }
+
     private static Outcome sameOrConflict(String storedSha, String sha, String what) {
         if (storedSha.equals(sha)) {
             return Outcome.DUPLICATE_RECORD;
@@ -389,7 +447,7 @@ final class RecordingProcessor implements Processor<byte[], byte[], byte[], byte
         }
         for (UnsealedSegment s : unsealed.segmentsOf(id)) {
             if (s.sealRequest() == null && policy.closed(header.origin(), header.watermark(), s.key().segment())) {
-                if (s.frames() == 0) {
+                if (s.contentItems() == 0) {
                     drop(s); // only the poses overlapping from a neighbour
                 } else {
                     requestSeal(id, s.key(), SealedEvent.TRIGGER_SEGMENT, eventTimestamp, false);
@@ -406,10 +464,10 @@ final class RecordingProcessor implements Processor<byte[], byte[], byte[], byte
         RecordingHeader header = open.get(id).closing(trigger, eventTimestamp);
         putHeader(id, header);
         List<UnsealedSegment> left = unsealed.segmentsOf(id).stream().filter(s -> s.sealRequest() == null).toList();
-        boolean anyFrames = header.sealedSegments() > 0 || left.stream().anyMatch(s -> s.frames() > 0);
+        boolean anyFrames = header.sealedSegments() > 0 || left.stream().anyMatch(s -> s.contentItems() > 0);
         List<UnsealedSegment> toSeal = new ArrayList<>();
         for (UnsealedSegment s : left) {
-            if (s.frames() > 0 || !anyFrames) {
+            if (s.contentItems() > 0 || !anyFrames) {
                 toSeal.add(s); // a recording without frames keeps its poses
             } else {
                 drop(s); // only the poses overlapping from a neighbour
@@ -450,8 +508,25 @@ final class RecordingProcessor implements Processor<byte[], byte[], byte[], byte
                 header.sequenceHeader(header.effectiveSequenceId(id) + suffix), store.staticPoses(id),
                 store.intrinsics(id), trigger, cut ? policy.start(origin, key.segment()) : Long.MIN_VALUE,
                 cut ? policy.stop(origin, key.segment()) : Long.MAX_VALUE, eventTimestamp);
+        putRecordingItems(id, key);
         unsealedLog.put(Bytes.wrap(key.key(SegmentKey.SEAL, "")), SegmentItems.sealRequest(request));
         context.commit(); // the seal starts once the request is committed: the sooner the better
+    }
+
+    /**
+     * Puts the recording's component meta data and camera masks, as they stand now, into the segment about to be
+     * sealed (sorted by their identity, so a replay puts the same items in the same order).
+     */
+    private void putRecordingItems(String id, SegmentKey key) {
+        store.forEachRecordingItem(id, (kind, value) -> {
+            if (kind.equals(StoreKeys.COMPONENT_META)) {
+                ComponentMetaFrame m = ComponentMetaRecord.decode(value, "component meta of '" + id + "'").meta();
+                unsealedLog.put(Bytes.wrap(key.key(SegmentKey.COMPONENT_META, m.key())), value);
+            } else {
+                CameraMasksFrame m = CameraMasksRecord.decode(value, "camera masks of '" + id + "'").masks();
+                unsealedLog.put(Bytes.wrap(key.key(SegmentKey.CAMERA_MASKS, UnsealedArchiveStore.masksItem(m))), value);
+            }
+        });
     }
 
     /** Publishes the seals that finished, and retries failed ones that are due. */

@@ -2,6 +2,8 @@ package dev.itar.ingest;
 
 import dev.itar.frames.IntrinsicsFrame;
 import dev.itar.frames.StaticPoseFrame;
+import dev.itar.ingest.StateRecords.CameraMasksRecord;
+import dev.itar.ingest.StateRecords.ComponentMetaRecord;
 import dev.itar.ingest.StateRecords.IntrinsicsRecord;
 import dev.itar.ingest.StateRecords.RecordingHeader;
 import dev.itar.ingest.StateRecords.SealedRecording;
@@ -19,7 +21,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Typed access to the two small RocksDB stores of one task: per open recording its header, the fingerprints that
- * tell retries from conflicts, its static poses and intrinsics; and what was sealed. (The recordings' data is in
+ * tell retries from conflicts, its static poses, intrinsics, component meta data and camera masks; and what was
+ * sealed. (The recordings' data is in
  * the {@link UnsealedArchiveStore}.) Everything of a recording is one key range ({@link StoreKeys}).
  */
 final class RecordingStore {
@@ -85,6 +88,45 @@ final class RecordingStore {
         state.put(StoreKeys.intrinsics(id, i.kind(), i.sensor()), intrinsics.encode());
     }
 
+    Optional<String> cuboidFingerprint(String id, int segment, String instance, String trackId, long timestampUs,
+                                       String referenceFrameId) {
+        return fingerprint(StoreKeys.cuboid(id, segment, instance, trackId, timestampUs, referenceFrameId));
+    }
+
+    void putCuboidFingerprint(String id, int segment, String instance, String trackId, long timestampUs,
+                              String referenceFrameId, String sha) {
+        state.put(StoreKeys.cuboid(id, segment, instance, trackId, timestampUs, referenceFrameId),
+                StateRecords.fingerprint(sha));
+    }
+
+    Optional<ComponentMetaRecord> componentMeta(String id, String component, String instance) {
+        return Optional.ofNullable(state.get(StoreKeys.componentMeta(id, component, instance)))
+                .map(b -> ComponentMetaRecord.decode(b, STATE + " component meta of recording '" + id + "'"));
+    }
+
+    void putComponentMeta(String id, ComponentMetaRecord meta) {
+        state.put(StoreKeys.componentMeta(id, meta.meta().component(), meta.meta().instance()), meta.encode());
+    }
+
+    Optional<CameraMasksRecord> cameraMasks(String id, String instance, String camera) {
+        return Optional.ofNullable(state.get(StoreKeys.cameraMasks(id, instance, camera)))
+                .map(b -> CameraMasksRecord.decode(b, STATE + " camera masks of recording '" + id + "'"));
+    }
+
+    void putCameraMasks(String id, CameraMasksRecord masks) {
+        state.put(StoreKeys.cameraMasks(id, masks.masks().instance(), masks.masks().camera()), masks.encode());
+    }
+
+    /**
+     * Hands each stored component meta record ({@link ComponentMetaRecord} bytes) of the recording to {@code each},
+     * sorted by (component, instance), then each camera masks record ({@link CameraMasksRecord} bytes), sorted by
+     * (instance, camera): one value in memory at a time.
+     */
+    void forEachRecordingItem(String id, java.util.function.BiConsumer<String, byte[]> each) {
+        scan(StoreKeys.kindRange(id, StoreKeys.COMPONENT_META), kv -> each.accept(StoreKeys.COMPONENT_META, kv.value));
+        scan(StoreKeys.kindRange(id, StoreKeys.CAMERA_MASKS), kv -> each.accept(StoreKeys.CAMERA_MASKS, kv.value));
+    }
+
     /** The recording's static poses, sorted by (source, target). */
     List<StaticPoseFrame> staticPoses(String id) {
         List<StaticPoseFrame> out = new ArrayList<>();
@@ -145,7 +187,8 @@ final class RecordingStore {
     /** Forgets the fingerprints of a sealed segment: a record for it now is late, not a duplicate. */
     long deleteSegment(String id, int segment) {
         return deleteRange(StoreKeys.segmentRange(id, StoreKeys.FRAME, segment))
-                + deleteRange(StoreKeys.segmentRange(id, StoreKeys.POSE, segment));
+                + deleteRange(StoreKeys.segmentRange(id, StoreKeys.POSE, segment))
+                + deleteRange(StoreKeys.segmentRange(id, StoreKeys.CUBOID, segment));
     }
 
     /** Deletes every key of the recording. Returns the number of keys deleted. */

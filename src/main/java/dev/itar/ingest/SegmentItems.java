@@ -1,6 +1,7 @@
 package dev.itar.ingest;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.itar.frames.CuboidObservationFrame;
 import dev.itar.frames.IntrinsicsFrame;
 import dev.itar.frames.PoseFrame;
 import dev.itar.frames.StaticPoseFrame;
@@ -14,13 +15,16 @@ import dev.itar.ncore.SequenceHeader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
  * The values of the unsealed-archive store and its changelog: what one segment of a recording receives. A frame
  * item carries the frame's entry and its encoded chunks (the chunk bytes are read in place from the value when
- * they are appended to the archive); a pose item one dynamic pose sample; a seal request everything the seal
- * needs beyond the segment's own items. Format: {@link StateCodec}.
+ * they are appended to the archive); a pose item one dynamic pose sample; a cuboid item one cuboid observation;
+ * component meta data and camera masks arrive as {@link StateRecords.ComponentMetaRecord} and {@link
+ * StateRecords.CameraMasksRecord} values, put into the segment just before its seal request; a seal request
+ * everything the seal needs beyond the segment's own items. Format: {@link StateCodec}.
  */
 final class SegmentItems {
     private SegmentItems() {
@@ -114,6 +118,22 @@ final class SegmentItems {
         PoseFrame p = new PoseFrame(r.str(), r.str(), r.i64(), r.doubles());
         r.end();
         return p;
+    }
+
+    /** A cuboid observation, as one changelog value and item log record of the segment holding its time. */
+    static byte[] cuboid(CuboidObservationFrame c) {
+        return StateCodec.writer(RecordType.CUBOID_ITEM).str(c.instance()).str(c.trackId()).str(c.classId())
+                .i64(c.timestampUs()).str(c.referenceFrameId()).i64(c.referenceFrameTimestampUs())
+                .doubles(c.centroid()).doubles(c.dim()).doubles(c.rot()).str(c.source())
+                .optStr(c.sourceVersion().orElse(null)).toBytes();
+    }
+
+    static CuboidObservationFrame readCuboid(byte[] value, String what) {
+        Reader r = StateCodec.reader(value, RecordType.CUBOID_ITEM, what);
+        CuboidObservationFrame c = new CuboidObservationFrame(r.str(), r.str(), r.str(), r.i64(), r.str(), r.i64(),
+                r.doubles(), r.doubles(), r.doubles(), r.str(), Optional.ofNullable(r.optStr()));
+        r.end();
+        return c;
     }
 
     /**

@@ -13,6 +13,9 @@ record SegmentKey(String recordingId, int segment) implements Comparable<Segment
     /** Kinds of changelog keys of a segment. */
     static final byte FRAME = 'f';
     static final byte POSE = 'p';
+    static final byte CUBOID = 'c';
+    static final byte COMPONENT_META = 'm';
+    static final byte CAMERA_MASKS = 'k';
     static final byte SEAL = 'S';
 
     SegmentKey {
@@ -50,7 +53,7 @@ record SegmentKey(String recordingId, int segment) implements Comparable<Segment
         return new SegmentKey(id, segment);
     }
 
-    /** The kind byte of a changelog key ({@link #FRAME}, {@link #POSE}, {@link #SEAL}). */
+    /** The kind byte of a changelog key ({@link #FRAME}, {@link #POSE}, {@link #CUBOID}, ..., {@link #SEAL}). */
     static byte kind(byte[] key) {
         return key[indexOf(key, 0) + 6];
     }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.itar.archive.FileDigests;
 import dev.itar.archive.IndexedTarWriter;
 import dev.itar.archive.RootDialect;
+import dev.itar.frames.CameraMasksFrame;
+import dev.itar.frames.CuboidObservationFrame;
 import dev.itar.frames.IntrinsicsFrame;
 import dev.itar.frames.PoseFrame;
 import dev.itar.frames.StaticPoseFrame;
@@ -19,12 +21,15 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.SortedMap;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 
@@ -147,7 +152,72 @@ final class SegmentSealJob implements Callable<SealOutcome> {
 
         @Override
         public SortedMap<String, ObjectNode> componentMeta() {
-            return new TreeMap<>();
+            SortedMap<String, ObjectNode> meta = new TreeMap<>();
+            items(StateCodec.RecordType.COMPONENT_META, v -> StateRecords.ComponentMetaRecord.decode(v,
+                    "component meta in " + segment.items()).meta()).forEachRemaining(m -> meta.put(m.key(), m.meta()));
+            return meta;
+        }
+
+        @Override
+        public Iterator<CameraMasksFrame> cameraMasks() {
+            return items(StateCodec.RecordType.CAMERA_MASKS, v -> StateRecords.CameraMasksRecord.decode(v,
+                    "camera masks in " + segment.items()).masks());
+        }
+
+        /**
+         * The segment's cuboid observations, one instance after the other, each in arrival order: one pass of the
+         * item log to find the instances, then one per instance (a single instance, the usual case, needs just one),
+         * so only the observation at hand is held here.
+         */
+        @Override
+        public Iterator<CuboidObservationFrame> cuboidObservations() {
+            SortedSet<String> instances = new TreeSet<>();
+            cuboids().forEachRemaining(c -> instances.add(c.instance()));
+            if (instances.size() <= 1) {
+                return cuboids();
+            }
+            Iterator<String> each = instances.iterator();
+            return new Iterator<>() {
+                private String instance;
+                private Iterator<CuboidObservationFrame> current = Collections.emptyIterator();
+                private CuboidObservationFrame next = advance();
+
+                private CuboidObservationFrame advance() {
+                    while (true) {
+                        while (current.hasNext()) {
+                            CuboidObservationFrame c = current.next();
+                            if (c.instance().equals(instance)) {
+                                return c;
+                            }
+                        }
+                        if (!each.hasNext()) {
+                            return null;
+                        }
+                        instance = each.next();
+                        current = cuboids();
+                    }
+                }
+
+                @Override
+                public boolean hasNext() {
+                    return next != null;
+                }
+
+                @Override
+                public CuboidObservationFrame next() {
+                    if (next == null) {
+                        throw new NoSuchElementException();
+                    }
+                    CuboidObservationFrame c = next;
+                    next = advance();
+                    return c;
+                }
+            };
+        }
+
+        private Iterator<CuboidObservationFrame> cuboids() {
+            return items(StateCodec.RecordType.CUBOID_ITEM,
+                    v -> SegmentItems.readCuboid(v, "cuboid observation in " + segment.items()));
         }
 
         /** One pass over the item log, keeping the records of one type; the file is closed at the end. */

@@ -81,7 +81,9 @@ final class StateCodec {
     /** The kinds of record, one code each; a code is never reused for another kind. */
     enum RecordType {
         RECORDING_HEADER(1), FINGERPRINT(2), STATIC_POSE(3), INTRINSICS(4), SEALED(5), STREAM_TIME(6),
-        FRAME_ITEM(7), POSE_ITEM(8), SEAL_REQUEST(9), FRAME_ENTRY(10), SEGMENT_MANIFEST(11), SEALED_MARKER(12);
+        FRAME_ITEM(7), POSE_ITEM(8), SEAL_REQUEST(9), FRAME_ENTRY(10), SEGMENT_MANIFEST(11), SEALED_MARKER(12),
+        // wire format 1.1's records: new types, so every record above keeps its format 1 bytes
+        COMPONENT_META(13), CAMERA_MASKS(14), CUBOID_ITEM(15);
 
         final byte code;
 

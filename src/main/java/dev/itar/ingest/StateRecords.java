@@ -1,13 +1,18 @@
 package dev.itar.ingest;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.itar.frames.CameraMask;
+import dev.itar.frames.CameraMasksFrame;
+import dev.itar.frames.ComponentMetaFrame;
 import dev.itar.frames.IntrinsicsFrame;
 import dev.itar.frames.StaticPoseFrame;
 import dev.itar.ingest.StateCodec.Reader;
 import dev.itar.ingest.StateCodec.RecordType;
 import dev.itar.ingest.StateCodec.Writer;
 import dev.itar.ncore.SequenceHeader;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 import java.util.OptionalLong;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -194,6 +199,51 @@ final class StateRecords {
             IntrinsicsRecord i = new IntrinsicsRecord(r.str(), new IntrinsicsFrame(r.str(), r.str(), r.jsonObject()));
             r.end();
             return i;
+        }
+    }
+
+    /**
+     * A component instance's generic meta data with the sha256 of its record: kept in the recording's state, and
+     * the same bytes are the item that puts it into a segment when the segment's seal is requested.
+     */
+    record ComponentMetaRecord(String sha256, ComponentMetaFrame meta) {
+        byte[] encode() {
+            return StateCodec.writer(RecordType.COMPONENT_META).str(sha256).str(meta.component()).str(meta.instance())
+                    .json(meta.meta()).toBytes();
+        }
+
+        static ComponentMetaRecord decode(byte[] value, String what) {
+            Reader r = StateCodec.reader(value, RecordType.COMPONENT_META, what);
+            ComponentMetaRecord m = new ComponentMetaRecord(r.str(), new ComponentMetaFrame(r.str(), r.str(),
+                    r.jsonObject()));
+            r.end();
+            return m;
+        }
+    }
+
+    /** One camera's masks with the sha256 of their record; like {@link ComponentMetaRecord}, state and item alike. */
+    record CameraMasksRecord(String sha256, CameraMasksFrame masks) {
+        byte[] encode() {
+            Writer w = StateCodec.writer(RecordType.CAMERA_MASKS).str(sha256).str(masks.instance()).str(masks.camera())
+                    .i32(masks.masks().size());
+            for (CameraMask m : masks.masks()) {
+                w.str(m.name()).str(m.format()).bytes(m.image());
+            }
+            return w.toBytes();
+        }
+
+        static CameraMasksRecord decode(byte[] value, String what) {
+            Reader r = StateCodec.reader(value, RecordType.CAMERA_MASKS, what);
+            String sha = r.str();
+            String instance = r.str();
+            String camera = r.str();
+            int n = r.i32();
+            List<CameraMask> list = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                list.add(new CameraMask(r.str(), r.str(), r.bytes()));
+            }
+            r.end();
+            return new CameraMasksRecord(sha, new CameraMasksFrame(instance, camera, list));
         }
     }
 

@@ -18,10 +18,15 @@ import java.util.Arrays;
  *                    id 00 'p' 00 segment 00 source 00 target 00 t 00      → sha256 of the pose's record
  *                    id 00 's' 00 source 00 target 00                      → static pose + sha256
  *                    id 00 'i' 00 kind 00 sensor 00                        → intrinsics + sha256
+ *                    id 00 'm' 00 component 00 instance 00                 → component meta data + sha256
+ *                    id 00 'k' 00 instance 00 camera 00                    → camera masks + sha256
+ *                    id 00 'c' 00 segment 00 instance 00 hex(track id) 00 timestamp 00 reference frame 00
+ *                                                                          → sha256 of the cuboid observation's record
  * sealed-recordings: id                                                 → SealedRecording
  *                    00 "stream-time"                                   → the task's stream time (never an id)
  * </pre>
- * The fingerprints of a segment's frames and poses are one key range, dropped when the segment is sealed.
+ * The fingerprints of a segment's frames, poses and cuboid observations are one key range each, dropped when the
+ * segment is sealed. A track id is free text (it may hold 0x00), so its key part is the hex of its UTF-8 bytes.
  */
 final class StoreKeys {
     static final byte SEP = 0;
@@ -29,6 +34,9 @@ final class StoreKeys {
     static final String POSE = "p";
     static final String STATIC_POSE = "s";
     static final String INTRINSICS = "i";
+    static final String COMPONENT_META = "m";
+    static final String CAMERA_MASKS = "k";
+    static final String CUBOID = "c";
     /** Key of the task's persisted stream time in the sealed-recordings store: 0x00 never starts a recording id. */
     static final Bytes STREAM_TIME = Bytes.wrap("\0stream-time".getBytes(StandardCharsets.UTF_8));
 
@@ -56,6 +64,24 @@ final class StoreKeys {
         return key(recordingId, INTRINSICS, kind, sensor);
     }
 
+    static Bytes componentMeta(String recordingId, String component, String instance) {
+        return key(recordingId, COMPONENT_META, component, instance);
+    }
+
+    static Bytes cameraMasks(String recordingId, String instance, String camera) {
+        return key(recordingId, CAMERA_MASKS, instance, camera);
+    }
+
+    static Bytes cuboid(String recordingId, int segment, String instance, String trackId, long timestampUs,
+                        String referenceFrameId) {
+        return key(recordingId, CUBOID, pad(segment), instance, hex(trackId), pad(timestampUs), referenceFrameId);
+    }
+
+    /** The hex of a text's UTF-8 bytes: a key part for free text. */
+    static String hex(String text) {
+        return java.util.HexFormat.of().formatHex(text.getBytes(StandardCharsets.UTF_8));
+    }
+
     static Bytes sealed(String recordingId) {
         return Bytes.wrap(recordingId.getBytes(StandardCharsets.UTF_8));
     }
@@ -70,7 +96,7 @@ final class StoreKeys {
         return Range.prefix(key(recordingId, kind).get());
     }
 
-    /** Inclusive bounds of the fingerprints of one kind ({@link #FRAME}, {@link #POSE}) of one segment. */
+    /** Inclusive bounds of the fingerprints of one kind ({@link #FRAME}, {@link #POSE}, {@link #CUBOID}) of one segment. */
     static Range segmentRange(String recordingId, String kind, int segment) {
         return Range.prefix(key(recordingId, kind, pad(segment)).get());
     }

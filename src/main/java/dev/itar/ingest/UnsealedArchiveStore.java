@@ -205,7 +205,8 @@ final class UnsealedArchiveStore implements KeyValueStore<Bytes, byte[]> {
         try {
             switch (SegmentKey.kind(key)) {
                 case SegmentKey.FRAME -> s.appendFrame(SegmentItems.readFrame(value, what), value);
-                case SegmentKey.POSE -> s.appendPose(value);
+                case SegmentKey.POSE, SegmentKey.COMPONENT_META, SegmentKey.CAMERA_MASKS -> s.appendItem(value);
+                case SegmentKey.CUBOID -> s.appendCuboid(value);
                 case SegmentKey.SEAL -> s.requestSeal(value);
                 default -> throw new StateFormatException(what + ": unknown key kind " + SegmentKey.kind(key));
             }
@@ -339,19 +340,42 @@ final class UnsealedArchiveStore implements KeyValueStore<Bytes, byte[]> {
         try (ItemLog.Records records = ItemLog.read(s.items(), s.committedItemBytes())) {
             while (records.hasNext()) {
                 byte[] r = records.next();
-                if (r[2] == StateCodec.RecordType.FRAME_ENTRY.code) {
-                    var e = SegmentItems.readFrameEntry(r, "frame entry in " + s.items());
-                    keys.add(s.key().key(SegmentKey.FRAME, frameItem(e.component(), e.sensor(), e.t1())));
-                } else {
-                    var p = SegmentItems.readPose(r, "pose in " + s.items());
-                    keys.add(s.key().key(SegmentKey.POSE, poseItem(p.source(), p.target(), p.t())));
-                }
+                keys.add(keyOf(s, r));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         keys.add(s.key().key(SegmentKey.SEAL, ""));
         return keys;
+    }
+
+    /** The changelog key of one record of a segment's item log. */
+    private static byte[] keyOf(UnsealedSegment s, byte[] r) {
+        String what = "item in " + s.items();
+        if (r[2] == StateCodec.RecordType.FRAME_ENTRY.code) {
+            var e = SegmentItems.readFrameEntry(r, what);
+            return s.key().key(SegmentKey.FRAME, frameItem(e.component(), e.sensor(), e.t1()));
+        } else if (r[2] == StateCodec.RecordType.CUBOID_ITEM.code) {
+            var c = SegmentItems.readCuboid(r, what);
+            return s.key().key(SegmentKey.CUBOID, cuboidItem(c));
+        } else if (r[2] == StateCodec.RecordType.COMPONENT_META.code) {
+            return s.key().key(SegmentKey.COMPONENT_META, StateRecords.ComponentMetaRecord.decode(r, what).meta().key());
+        } else if (r[2] == StateCodec.RecordType.CAMERA_MASKS.code) {
+            var m = StateRecords.CameraMasksRecord.decode(r, what).masks();
+            return s.key().key(SegmentKey.CAMERA_MASKS, masksItem(m));
+        }
+        var p = SegmentItems.readPose(r, what);
+        return s.key().key(SegmentKey.POSE, poseItem(p.source(), p.target(), p.t()));
+    }
+
+    /** The item key of one camera's masks: its identity. */
+    static String masksItem(dev.itar.frames.CameraMasksFrame m) {
+        return m.instance() + "/" + m.camera();
+    }
+
+    /** The item key of a cuboid observation: its identity, the free-text track id as hex. */
+    static String cuboidItem(dev.itar.frames.CuboidObservationFrame c) {
+        return c.instance() + "/" + StoreKeys.hex(c.trackId()) + "/" + c.timestampUs() + "/" + c.referenceFrameId();
     }
 
     static String frameItem(String component, String sensor, long t1) {

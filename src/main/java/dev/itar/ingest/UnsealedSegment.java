@@ -10,7 +10,8 @@ import java.nio.file.Path;
 /**
  * One archive under construction in the unsealed-archive store: the segment's tar members so far (its encoded
  * chunks, appended as frames arrive, exactly as they will stand in the archive), the archive's member index, and
- * the segment's item log (frame entries and pose samples, for rendering node metadata at seal time).
+ * the segment's item log (frame entries, pose samples, cuboid observations, and the recording's component meta
+ * data and camera masks as of the seal request, for rendering node metadata at seal time).
  *
  * <p>What the last commit made durable is remembered separately from what has been written since; reopening at
  * the committed state drops the rest. After a seal is requested nothing more is appended: the seal job finishes
@@ -110,8 +111,11 @@ final class UnsealedSegment {
         digester = new FileDigester();
     }
 
-    /** Frames appended so far (a segment of poses alone is not sealed). */
-    int frames() {
+    /**
+     * Frames and cuboid observations appended so far: what a segment is sealed for (one of poses alone, overlapping
+     * from a neighbour, is not sealed).
+     */
+    int contentItems() {
         return frames;
     }
 
@@ -133,8 +137,17 @@ final class UnsealedSegment {
         uncommittedBytes += value.length;
     }
 
-    /** Appends a pose sample; the changelog value is the item log record as it is. */
-    void appendPose(byte[] value) throws IOException {
+    /** Appends a cuboid observation; like a frame, it makes the segment worth sealing. */
+    void appendCuboid(byte[] value) throws IOException {
+        appendItem(value);
+        frames++;
+    }
+
+    /**
+     * Appends a pose sample, component meta data or camera masks; the changelog value is the item log record as
+     * it is.
+     */
+    void appendItem(byte[] value) throws IOException {
         requireOpen();
         log().append(value);
         itemBytes = log.bytes();

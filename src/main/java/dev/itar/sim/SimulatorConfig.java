@@ -25,7 +25,7 @@ import dev.itar.frames.WireDecoder;
  * @param recordingPrefix recording ids are {@code <prefix>-veh<i>}
  * @param labels          also send wire format 1.1's records: each sensor's component meta data, an ego mask per
  *                        camera, and cuboid observations of the {@link #TRACKED_OBJECTS} nearest objects at
- *                        {@link #CUBOID_HZ} (this release's ingest dead-letters them: off by default)
+ *                        {@link #CUBOID_HZ} (the builder leaves them off; {@code simulate} turns them on)
  */
 public record SimulatorConfig(int vehicles, long durationUs, int cameras, int lidars, int radars,
                               double cameraHz, double lidarHz, double radarHz, double poseHz,

@@ -43,6 +43,16 @@ class SimulateCommandTest {
         Run run = run("simulate", "--help");
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).contains("--bootstrap-servers", "--duration=SECONDS", "--camera-hz", "--lidar-rays",
-                "--realtime", "--recording-prefix");
+                "--realtime", "--recording-prefix", "--[no-]labels");
+    }
+
+    @Test
+    void labelsAreSentUnlessNoLabelsSaysOtherwise() {
+        SimulateCommand options = new SimulateCommand();
+        new CommandLine(options).parseArgs();
+        assertThat(options.config().labels()).isTrue();
+        options = new SimulateCommand();
+        new CommandLine(options).parseArgs("--no-labels");
+        assertThat(options.config().labels()).isFalse();
     }
 }

@@ -4,9 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.itar.archive.ArchiveVerifier;
 import dev.itar.frames.CameraFrame;
+import dev.itar.frames.CameraMasksFrame;
+import dev.itar.frames.CuboidObservationFrame;
 import dev.itar.ingest.IngestApplication;
 import dev.itar.ingest.IngestConfig;
 import dev.itar.kafka.KafkaBrokerExtension;
+import dev.itar.ncore.SequenceReader;
 import dev.itar.sim.SimRecord;
 import dev.itar.sim.VehicleSimulator;
 import dev.itar.zarr.ZarrArchiveReader;
@@ -31,7 +34,10 @@ import java.util.TreeMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** `simulate` against a real broker with the ingest application running: every camera image lands byte-for-byte. */
+/**
+ * `simulate` against a real broker with the ingest application running: every camera image lands byte-for-byte, and
+ * every camera mask and cuboid observation it sends is in the archive.
+ */
 class SimulateIngestIT {
     @RegisterExtension
     static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
@@ -78,6 +84,23 @@ class SimulateIngestIT {
         for (String id : simulator.recordingIds()) {
             Path archive = archives.resolve(id + ".ncore4.zarr.itar");
             assertThat(ArchiveVerifier.containerProblems(archive)).isEmpty();
+        }
+        // simulate sends wire format 1.1's labels by default, and ingest stores every one of them
+        Map<String, List<Object>> labelsSent = new TreeMap<>();
+        for (var it = simulator.records(); it.hasNext(); ) {
+            SimRecord record = it.next();
+            if (record.frame() instanceof CameraMasksFrame || record.frame() instanceof CuboidObservationFrame) {
+                labelsSent.computeIfAbsent(record.recordingId(), k -> new java.util.ArrayList<>()).add(record.frame());
+            }
+        }
+        assertThat(labelsSent).containsOnlyKeys("it-veh1", "it-veh2");
+        for (String id : simulator.recordingIds()) {
+            try (SequenceReader reader = SequenceReader.open(archives.resolve(id + ".ncore4.zarr.itar"))) {
+                List<Object> stored = new java.util.ArrayList<>(reader.cameraMasks());
+                stored.addAll(reader.cuboidObservations());
+                assertThat(stored).as("masks and cuboid observations of %s", id)
+                        .containsExactlyInAnyOrderElementsOf(labelsSent.get(id));
+            }
         }
         Map<String, ZarrArchiveReader> readers = new TreeMap<>();
         try {

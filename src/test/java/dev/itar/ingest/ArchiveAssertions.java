@@ -3,6 +3,9 @@ package dev.itar.ingest;
 import dev.itar.archive.ArchiveVerifier;
 import dev.itar.archive.FileDigests;
 import dev.itar.frames.CameraFrame;
+import dev.itar.frames.CameraMasksFrame;
+import dev.itar.frames.ComponentMetaFrame;
+import dev.itar.frames.CuboidObservationFrame;
 import dev.itar.frames.Frame;
 import dev.itar.frames.IntrinsicsFrame;
 import dev.itar.frames.LidarFrame;
@@ -64,6 +67,17 @@ final class ArchiveAssertions {
             List<IntrinsicsFrame> intrinsics = produced.stream().filter(f -> f instanceof IntrinsicsFrame)
                     .map(f -> (IntrinsicsFrame) f).distinct().toList();
             assertThat(reader.intrinsics()).containsExactlyInAnyOrderElementsOf(intrinsics);
+            produced.stream().filter(f -> f instanceof ComponentMetaFrame).map(f -> (ComponentMetaFrame) f).distinct()
+                    .forEach(m -> assertThat(reader.componentMeta().get(m.key())).as("generic_meta_data of %s", m.key())
+                            .isEqualTo(m.meta()));
+            List<CameraMasksFrame> masks = produced.stream().filter(f -> f instanceof CameraMasksFrame)
+                    .map(f -> (CameraMasksFrame) f).distinct().toList();
+            assertThat(reader.cameraMasks()).containsExactlyInAnyOrderElementsOf(masks);
+            // one instance after the other, each in the order produced
+            List<CuboidObservationFrame> cuboids = produced.stream().filter(f -> f instanceof CuboidObservationFrame)
+                    .map(f -> (CuboidObservationFrame) f).distinct()
+                    .sorted(Comparator.comparing(CuboidObservationFrame::instance)).toList();
+            assertThat(reader.cuboidObservations()).containsExactlyElementsOf(cuboids);
         }
     }
 

@@ -43,14 +43,26 @@ class IngestPipelineIT {
     private final ObjectMapper json = new ObjectMapper();
 
     static TestRecordings recording(String id, long offset) {
+        return recording(id, offset, false);
+    }
+
+    /** @param labels with wire format 1.1's component meta data, camera masks and cuboid observations */
+    static TestRecordings recording(String id, long offset, boolean labels) {
         TestRecordings r = new TestRecordings(id)
                 .start("seq-" + id, JSON.objectNode().put("vehicle", id))
                 .staticPose("cam0", 1.0 + offset)
                 .staticPose("top", 0.5)
                 .staticPose("front", 2.0)
                 .cameraIntrinsics("cam0");
+        if (labels) {
+            r.componentMeta("cameras", "cam0", JSON.objectNode().put("fps", 10)).masks("default", "cam0")
+                    .componentMeta("cuboids", "default", JSON.objectNode().put("labeller", "test"));
+        }
         for (int i = 0; i < 6; i++) {
             long t = T + offset + i * 100_000L;
+            if (labels) {
+                r.cuboid("default", "car-" + (i % 2), t + 10_000, "cam0");
+            }
             r.pose(t);
             r.camera("cam0", t + 33_000);
             r.lidar("top", t + 100_000, 500 + i, 2);

@@ -20,7 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Stopping the application in the middle of a recording and starting it again (same application id and state
- * directory) yields the same archive bytes as one uninterrupted run over the same topic.
+ * directory) yields the same archive bytes as one uninterrupted run over the same topic — wire format 1.1's
+ * component meta data, camera masks and cuboid observations included.
  */
 class RestartIT {
     @RegisterExtension
@@ -36,7 +37,7 @@ class RestartIT {
     @Test
     void anArchiveSealedAcrossARestartEqualsTheUninterruptedOne() throws Exception {
         String bootstrap = KAFKA.bootstrapServers();
-        TestRecordings rec = IngestPipelineIT.recording("restart-0001", 0);
+        TestRecordings rec = IngestPipelineIT.recording("restart-0001", 0, true);
         List<TestRecordings.Rec> records = rec.records();
         int half = records.size() / 2;
         IngestConfig interrupted = ItClients.config(bootstrap, "restart", "ingest-restart", tmp.resolve("archives-1"),

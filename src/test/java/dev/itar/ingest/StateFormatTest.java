@@ -3,10 +3,16 @@ package dev.itar.ingest;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.itar.frames.CameraFrame;
+import dev.itar.frames.CameraMask;
+import dev.itar.frames.CameraMasksFrame;
+import dev.itar.frames.ComponentMetaFrame;
+import dev.itar.frames.CuboidObservationFrame;
 import dev.itar.frames.IntrinsicsFrame;
 import dev.itar.frames.PoseFrame;
 import dev.itar.frames.StaticPoseFrame;
 import dev.itar.frames.TypedArray;
+import dev.itar.ingest.StateRecords.CameraMasksRecord;
+import dev.itar.ingest.StateRecords.ComponentMetaRecord;
 import dev.itar.ingest.StateRecords.IntrinsicsRecord;
 import dev.itar.ingest.StateRecords.RecordingHeader;
 import dev.itar.ingest.StateRecords.SealedRecording;
@@ -24,6 +30,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.function.Function;
@@ -78,6 +85,17 @@ class StateFormatTest {
         s.put("pose-item", new Sample<>(SegmentItems.pose(pose), v -> SegmentItems.readPose(v, "test"), pose));
         s.put("seal-request", new Sample<>(SegmentItems.sealRequest(seal),
                 v -> SegmentItems.readSealRequest(v, "test"), seal));
+        // wire format 1.1's records, added to format 1 as new record types (no earlier record changed)
+        ComponentMetaRecord cm = new ComponentMetaRecord("1c2d", new ComponentMetaFrame("cameras", "cam0", meta));
+        s.put("component-meta", new Sample<>(cm.encode(), v -> ComponentMetaRecord.decode(v, "test"), cm));
+        CameraMasksRecord masks = new CameraMasksRecord("3e4f", new CameraMasksFrame("default", "cam0",
+                List.of(new CameraMask("ego", "png", new byte[] {(byte) 0x89, 'P', 'N', 'G'}))));
+        s.put("camera-masks", new Sample<>(masks.encode(), v -> CameraMasksRecord.decode(v, "test"), masks));
+        CuboidObservationFrame cuboid = new CuboidObservationFrame("default", "track-7", "automobile",
+                1_600_000_000_100_000L, "cam0", 1_600_000_000_099_000L, new double[] {1.5, -2, 0.5},
+                new double[] {4.5, 1.9, 1.6}, new double[] {0, 0, 0.25}, "AUTOLABEL", Optional.of("v2"));
+        s.put("cuboid-item", new Sample<>(SegmentItems.cuboid(cuboid), v -> SegmentItems.readCuboid(v, "test"),
+                cuboid));
         return s;
     }
 

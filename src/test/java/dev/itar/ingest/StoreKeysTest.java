@@ -41,13 +41,29 @@ class StoreKeysTest {
         assertThat(inside(StoreKeys.pose("a", 1, "rig", "world", 1), seg1)).isFalse();
         assertThat(inside(StoreKeys.pose("a", 1, "rig", "world", 1), StoreKeys.segmentRange("a", StoreKeys.POSE, 1)))
                 .isTrue();
+        StoreKeys.Range cuboids1 = StoreKeys.segmentRange("a", StoreKeys.CUBOID, 1);
+        assertThat(inside(StoreKeys.cuboid("a", 1, "default", "car\u0000x", 5, "cam0"), cuboids1)).isTrue();
+        assertThat(inside(StoreKeys.cuboid("a", 0, "default", "car", 5, "cam0"), cuboids1)).isFalse();
+        assertThat(inside(StoreKeys.cuboid("a", 1, "default", "car", 5, "cam0"), seg1)).isFalse();
+    }
+
+    @Test
+    void aTrackIdOfAnyTextIsOneKeyPartSoDistinctIdentitiesHaveDistinctKeys() {
+        // free text may hold the separator byte; as hex it cannot run into the next part
+        assertThat(StoreKeys.cuboid("a", 0, "d", "x\u0000", 5, "cam0"))
+                .isNotEqualTo(StoreKeys.cuboid("a", 0, "d", "x", 5, "\u0000cam0"));
+        assertThat(StoreKeys.hex("é/\u0000")).isEqualTo("c3a92f00");
+        assertThat(UnsealedArchiveStore.cuboidItem(TestRecordings.cuboidFrame("i", "a/b", 7, "c")))
+                .isNotEqualTo(UnsealedArchiveStore.cuboidItem(TestRecordings.cuboidFrame("i", "a", 7, "b/c")));
     }
 
     @Test
     void aRecordingsRangeHoldsOnlyItsOwnKeys() {
         StoreKeys.Range a = StoreKeys.recordingRange("a");
         for (Bytes k : List.of(StoreKeys.header("a"), StoreKeys.frame("a", 0, "cameras", "z", 1),
-                StoreKeys.pose("a", 3, "rig", "world", 9), StoreKeys.intrinsics("a", "lidar", "top"))) {
+                StoreKeys.pose("a", 3, "rig", "world", 9), StoreKeys.intrinsics("a", "lidar", "top"),
+                StoreKeys.componentMeta("a", "cameras", "cam0"), StoreKeys.cameraMasks("a", "default", "cam0"),
+                StoreKeys.cuboid("a", 2, "default", "car", 9, "cam0"))) {
             assertThat(inside(k, a)).as(k.toString()).isTrue();
         }
         for (Bytes k : List.of(StoreKeys.header("a.b"), StoreKeys.frame("a-b", 0, "cameras", "x", 1),

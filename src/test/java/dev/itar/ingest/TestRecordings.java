@@ -3,6 +3,10 @@ package dev.itar.ingest;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.itar.frames.CameraFrame;
+import dev.itar.frames.CameraMask;
+import dev.itar.frames.CameraMasksFrame;
+import dev.itar.frames.ComponentMetaFrame;
+import dev.itar.frames.CuboidObservationFrame;
 import dev.itar.frames.EndFrame;
 import dev.itar.frames.Frame;
 import dev.itar.frames.IntrinsicsFrame;
@@ -119,6 +123,30 @@ final class TestRecordings {
         params.putArray("focal_length").add(1000.0).add(1000.0);
         params.put("shutter_type", "GLOBAL");
         return add(new IntrinsicsFrame(sensor, "camera", model));
+    }
+
+    /** Wire format 1.1: the generic meta data of a component instance. */
+    TestRecordings componentMeta(String component, String instance, ObjectNode meta) {
+        return add(new ComponentMetaFrame(component, instance, meta));
+    }
+
+    /** Wire format 1.1: an ego mask and a second mask of {@code camera}, PNG-looking bytes derived from its name. */
+    TestRecordings masks(String instance, String camera) {
+        return add(new CameraMasksFrame(instance, camera, List.of(
+                new CameraMask("ego", "png", jpeg(camera.hashCode(), 200)),
+                new CameraMask("hood.v2", "png", jpeg(camera.hashCode() + 1, 120)))));
+    }
+
+    /** Wire format 1.1: an observation of {@code track} at {@code t}, given in {@code camera}'s frame. */
+    TestRecordings cuboid(String instance, String track, long t, String camera) {
+        return add(cuboidFrame(instance, track, t, camera));
+    }
+
+    static CuboidObservationFrame cuboidFrame(String instance, String track, long t, String camera) {
+        double x = (t % 10_000_000) * 1e-6;
+        return new CuboidObservationFrame(instance, track, "automobile", t, camera, t - 1_000,
+                new double[] {x, -1.5, 0.8}, new double[] {4.5, 1.9, 1.6}, new double[] {0, 0, x * 0.01},
+                "AUTOLABEL", Optional.of("v" + track.length()));
     }
 
     TestRecordings end(Long t) {

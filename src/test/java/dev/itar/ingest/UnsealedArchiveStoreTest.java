@@ -77,7 +77,7 @@ class UnsealedArchiveStoreTest {
         store = open(state);
         assertThat(store.committedOffset(CHANGELOG)).isEqualTo(41L);
         UnsealedSegment s = store.segment(key).orElseThrow();
-        assertThat(s.frames()).isEqualTo(2);
+        assertThat(s.contentItems()).isEqualTo(2);
         // the changelog replays what came after the commit: the same frame, then the seal
         putFrame(store, key, T + 300);
         requestSeal(store, key);
@@ -95,6 +95,56 @@ class UnsealedArchiveStoreTest {
         store.commit(Map.of(CHANGELOG, 44L));
         try (var files = Files.list(dir)) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactly(Manifest.FILE);
+        }
+        store.close();
+    }
+
+    /**
+     * Every kind of item a segment holds — frames, poses, cuboid observations, component meta data, camera masks —
+     * survives a reopen at its commit, is named by the keys that drop it (a key missed would outlive the segment in
+     * the compacted changelog and bring it back on a restore), and is sealed.
+     */
+    @Test
+    void everyKindOfItemIsKeptAcrossAReopenNamedByItsKeysAndSealed() throws Exception {
+        Path state = tmp.resolve("state");
+        SegmentKey key = new SegmentKey("rec", 0);
+        var cuboid = TestRecordings.cuboidFrame("default", "car/1", T + 150, "cam0");
+        var meta = new StateRecords.ComponentMetaRecord("aa", new dev.itar.frames.ComponentMetaFrame("cameras", "cam0",
+                TestRecordings.JSON.objectNode().put("fps", 10)));
+        var masks = new StateRecords.CameraMasksRecord("bb", new dev.itar.frames.CameraMasksFrame("default", "cam0",
+                List.of(new dev.itar.frames.CameraMask("ego", "png", new byte[] {1, 2, 3}))));
+        var pose = new dev.itar.frames.PoseFrame("rig", "world", T + 100, new double[] {1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1,
+                0, 0, 0, 0, 1});
+        List<byte[]> keys = List.of(
+                key.key(SegmentKey.FRAME, UnsealedArchiveStore.frameItem("cameras", "cam0", T + 100)),
+                key.key(SegmentKey.POSE, UnsealedArchiveStore.poseItem("rig", "world", T + 100)),
+                key.key(SegmentKey.CUBOID, UnsealedArchiveStore.cuboidItem(cuboid)),
+                key.key(SegmentKey.COMPONENT_META, "cameras/cam0"),
+                key.key(SegmentKey.CAMERA_MASKS, "default/cam0"),
+                key.key(SegmentKey.SEAL, ""));
+        UnsealedArchiveStore store = open(state);
+        putFrame(store, key, T + 100);
+        store.put(Bytes.wrap(keys.get(1)), SegmentItems.pose(pose));
+        store.put(Bytes.wrap(keys.get(2)), SegmentItems.cuboid(cuboid));
+        store.put(Bytes.wrap(keys.get(3)), meta.encode());
+        store.put(Bytes.wrap(keys.get(4)), masks.encode());
+        store.commit(Map.of(CHANGELOG, 5L));
+        store.close();
+
+        store = open(state);
+        UnsealedSegment s = store.segment(key).orElseThrow();
+        assertThat(s.contentItems()).isEqualTo(2); // the frame and the observation
+        assertThat(store.keysOf(s)).containsExactlyElementsOf(keys);
+        requestSeal(store, key);
+        store.commit(Map.of(CHANGELOG, 6L));
+        outcomes.addAll(store.drainOutcomes());
+        assertThat(outcomes).hasSize(1);
+        assertThat(outcomes.get(0).failure()).isNull();
+        try (SequenceReader r = SequenceReader.open(tmp.resolve("archives/rec.ncore4.zarr.itar"))) {
+            assertThat(r.cuboidObservations()).containsExactly(cuboid);
+            assertThat(r.cameraMasks()).containsExactly(masks.masks());
+            assertThat(r.componentMeta().get("cameras/cam0")).isEqualTo(meta.meta().meta());
+            assertThat(r.poses()).containsExactly(pose);
         }
         store.close();
     }
