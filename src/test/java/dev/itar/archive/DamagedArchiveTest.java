@@ -3,6 +3,8 @@ package dev.itar.archive;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.itar.zarr.ConsolidatedRoot;
+import dev.itar.zarr.RootDialect;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -202,8 +204,8 @@ class DamagedArchiveTest {
         Path file = Crafted.write(dir.resolve("root.itar"), Crafted.assemble(recs,
                 index(Crafted.table(List.of("zarr.cbor.xz"), List.of(512L), List.of(8L)))));
         try (IndexedTarReader r = IndexedTarReader.open(file)) {
-            assertThat(r.rootDialect()).contains(RootDialect.PR68);
-            assertThatThrownBy(() -> r.get("zarr.json")).hasCauseInstanceOf(ArchiveFormatException.class)
+            assertThat(ConsolidatedRoot.dialect(r)).contains(RootDialect.PR68);
+            assertThatThrownBy(() -> ConsolidatedRoot.get(r, "zarr.json")).hasCauseInstanceOf(ArchiveFormatException.class)
                     .hasMessageContaining(file.toString()).hasMessageContaining("'zarr.cbor.xz' at offset 512");
         }
     }
@@ -215,7 +217,7 @@ class DamagedArchiveTest {
         Path file = Crafted.write(dir.resolve("root.itar"), Crafted.assemble(recs,
                 index(Crafted.table(List.of("zarr.cbor.xz"), List.of(512L), List.of((long) root.length)))));
         try (IndexedTarReader r = IndexedTarReader.open(file)) {
-            assertThatThrownBy(() -> r.get("zarr.json")).hasMessageContaining("zarr_consolidated_format 2");
+            assertThatThrownBy(() -> ConsolidatedRoot.get(r, "zarr.json")).hasMessageContaining("zarr_consolidated_format 2");
         }
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.itar.Fixtures;
+import dev.itar.zarr.ConsolidatedRoot;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -25,10 +26,10 @@ class FixtureReadTest {
             List<IndexEntry> tarMembers = ArchiveVerifier.verify(fixture).members();
             assertThat(r.entries()).containsExactlyElementsOf(tarMembers);
             assertThat(r.contains(".zgroup")).isTrue();
-            assertThat(r.rootDialect()).isEmpty();
-            assertThat(r.get("zarr.json")).isEmpty();
+            assertThat(ConsolidatedRoot.dialect(r)).isEmpty();
+            assertThat(ConsolidatedRoot.get(r, "zarr.json")).isEmpty();
 
-            JsonNode meta = new ObjectMapper().readTree(r.legacyConsolidatedJson().orElseThrow());
+            JsonNode meta = new ObjectMapper().readTree(ConsolidatedRoot.legacyJson(r).orElseThrow());
             assertThat(meta.get(".zgroup").get("zarr_format").asInt()).isEqualTo(2);
             // every .zarray/.zgroup member is in the consolidated metadata
             for (IndexEntry e : r.entries()) {
