@@ -3,8 +3,6 @@ package dev.itar.archive;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.itar.zarr.ConsolidatedRoot;
-import dev.itar.zarr.RootDialect;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -196,28 +194,5 @@ class DamagedArchiveTest {
     void repeatedKeys() throws Exception {
         assertIndexFails(Crafted.table(List.of("a", "a"), List.of(512L, 1536L), List.of(5L, 5L)),
                 "'a' more than once");
-    }
-
-    @Test
-    void corruptCompressedRootIsReportedOnGetNamingTheKey() throws Exception {
-        byte[] recs = Crafted.tarRecords(List.of(Map.entry("zarr.cbor.xz", bytes("garbage!"))));
-        Path file = Crafted.write(dir.resolve("root.itar"), Crafted.assemble(recs,
-                index(Crafted.table(List.of("zarr.cbor.xz"), List.of(512L), List.of(8L)))));
-        try (IndexedTarReader r = IndexedTarReader.open(file)) {
-            assertThat(ConsolidatedRoot.dialect(r)).contains(RootDialect.PR68);
-            assertThatThrownBy(() -> ConsolidatedRoot.get(r, "zarr.json")).hasCauseInstanceOf(ArchiveFormatException.class)
-                    .hasMessageContaining(file.toString()).hasMessageContaining("'zarr.cbor.xz' at offset 512");
-        }
-    }
-
-    @Test
-    void pr68EnvelopeWithWrongFormatIsRejected() throws Exception {
-        byte[] root = Crafted.xz(Crafted.cbor(Map.of("zarr_consolidated_format", 2, "metadata", Map.of())));
-        byte[] recs = Crafted.tarRecords(List.of(Map.entry("zarr.cbor.xz", root)));
-        Path file = Crafted.write(dir.resolve("root.itar"), Crafted.assemble(recs,
-                index(Crafted.table(List.of("zarr.cbor.xz"), List.of(512L), List.of((long) root.length)))));
-        try (IndexedTarReader r = IndexedTarReader.open(file)) {
-            assertThatThrownBy(() -> ConsolidatedRoot.get(r, "zarr.json")).hasMessageContaining("zarr_consolidated_format 2");
-        }
     }
 }

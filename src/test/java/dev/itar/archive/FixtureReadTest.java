@@ -2,10 +2,7 @@ package dev.itar.archive;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.itar.Fixtures;
-import dev.itar.zarr.ConsolidatedRoot;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -21,22 +18,11 @@ class FixtureReadTest {
 
     @ParameterizedTest
     @MethodSource("fixtures")
-    void listsTheTarMembersAndDecodesLegacyConsolidatedMetadata(Path fixture) throws Exception {
+    void listsTheTarMembers(Path fixture) throws Exception {
         try (IndexedTarReader r = IndexedTarReader.open(fixture)) {
             List<IndexEntry> tarMembers = ArchiveVerifier.verify(fixture).members();
             assertThat(r.entries()).containsExactlyElementsOf(tarMembers);
             assertThat(r.contains(".zgroup")).isTrue();
-            assertThat(ConsolidatedRoot.dialect(r)).isEmpty();
-            assertThat(ConsolidatedRoot.get(r, "zarr.json")).isEmpty();
-
-            JsonNode meta = new ObjectMapper().readTree(ConsolidatedRoot.legacyJson(r).orElseThrow());
-            assertThat(meta.get(".zgroup").get("zarr_format").asInt()).isEqualTo(2);
-            // every .zarray/.zgroup member is in the consolidated metadata
-            for (IndexEntry e : r.entries()) {
-                if (e.key().endsWith(".zarray") || e.key().endsWith(".zgroup")) {
-                    assertThat(meta.has(e.key())).as(e.key()).isTrue();
-                }
-            }
         }
     }
 
