@@ -1,21 +1,13 @@
 package dev.itar.archive;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.json.JsonReadFeature;
-import com.fasterxml.jackson.core.json.JsonWriteFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
 import com.fasterxml.jackson.dataformat.cbor.CBORGenerator;
-import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 
 /**
- * Deterministic CBOR for the archive's metadata, and decoding of what readers find. Every map and array is
+ * Deterministic CBOR for the archive's index and for metadata writers, and a streaming parser for the index. Every map and array is
  * written with a definite length, as Python's cbor2 does; Jackson's generator only writes definite lengths when
  * it is told the size up front, so writers give sizes and write text as UTF-8 bytes.
  */
@@ -25,12 +17,6 @@ public final class Cbor {
             .disable(CBORGenerator.Feature.WRITE_TYPE_HEADER)
             .disable(CBORGenerator.Feature.STRINGREF)
             .disable(CBORGenerator.Feature.WRITE_MINIMAL_DOUBLES)
-            .build();
-    private static final ObjectMapper CBOR_MAPPER = new CBORMapper(FACTORY);
-    /** JSON as zarr-python reads and writes it: NaN/Infinity are bare literals, not strings. */
-    static final ObjectMapper JSON = JsonMapper.builder()
-            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-            .disable(JsonWriteFeature.WRITE_NAN_AS_STRINGS)
             .build();
 
     private Cbor() {}
@@ -132,38 +118,8 @@ public final class Cbor {
         }
     }
 
-    /** Decodes one CBOR data item; throws on malformed input or trailing bytes. */
-    static JsonNode decode(byte[] cbor) throws IOException {
-        try (var parser = CBOR_MAPPER.createParser(cbor)) {
-            JsonNode node = CBOR_MAPPER.readTree(parser);
-            if (node == null) {
-                throw new IOException("empty CBOR document");
-            }
-            if (parser.nextToken() != null) {
-                throw new IOException("trailing bytes after the CBOR data item");
-            }
-            return node;
-        }
-    }
-
     /** A streaming parser over CBOR bytes. */
     static com.fasterxml.jackson.core.JsonParser parser(byte[] cbor) throws IOException {
         return FACTORY.createParser(cbor);
-    }
-
-    static JsonNode parseJson(byte[] json) throws IOException {
-        JsonNode node = JSON.readTree(json);
-        if (node == null) {
-            throw new IOException("empty JSON document");
-        }
-        return node;
-    }
-
-    static byte[] toJson(JsonNode node) {
-        try {
-            return JSON.writeValueAsBytes(node);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -109,7 +109,7 @@ public final class Compression {
      *
      * @throws IOException corrupt or truncated data, too much memory asked, or output over the limit
      */
-    static byte[] unxz(byte[] data, long maxOutput) throws IOException {
+    public static byte[] unxz(byte[] data, long maxOutput) throws IOException {
         try (InputStream in = new XZInputStream(new ByteArrayInputStream(data), XZ_MEMORY_LIMIT_KIB,
                 BasicArrayCache.getInstance())) {
             return readBounded(in, maxOutput);
@@ -119,7 +119,7 @@ public final class Compression {
         }
     }
 
-    static byte[] unzlib(byte[] data, long maxOutput) throws IOException {
+    public static byte[] unzlib(byte[] data, long maxOutput) throws IOException {
         Inflater inflater = new Inflater();
         try {
             inflater.setInput(data);

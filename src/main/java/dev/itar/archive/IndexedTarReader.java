@@ -1,6 +1,5 @@
 package dev.itar.archive;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -22,7 +21,6 @@ public final class IndexedTarReader implements Closeable {
     private static final int BLOCK = IndexHeader.BLOCK;
     /** A real index is a few MiB for millions of keys; more than this is a lie, not an index. */
     private static final long MAX_INDEX_BYTES = 1L << 30;
-    static final String LEGACY_V2_KEY = ".zmetadata.cbor.xz";
 
     private final ByteSource source;
     /** Whether close() closes the source: only when this reader opened it. */
@@ -34,8 +32,6 @@ public final class IndexedTarReader implements Closeable {
     private final IndexHeader header;
     private final List<IndexEntry> entries;
     private final Map<String, IndexEntry> byKey;
-    private final RootDialect rootDialect;
-    private volatile byte[] rootJson;
 
     private IndexedTarReader(ByteSource source, boolean ownsSource, long fileSize, byte[] tail, IndexHeader header,
             List<IndexEntry> entries) {
@@ -52,14 +48,6 @@ public final class IndexedTarReader implements Closeable {
             map.put(e.key(), e);
         }
         this.byKey = map;
-        RootDialect found = null;
-        for (RootDialect d : RootDialect.values()) {
-            if (map.containsKey(d.key())) {
-                found = d;
-                break;
-            }
-        }
-        this.rootDialect = found;
     }
 
     /** Opens {@code file}; closing the reader closes the file. */
@@ -167,22 +155,12 @@ public final class IndexedTarReader implements Closeable {
         return byKey.containsKey(key);
     }
 
-    /** Which compressed root the archive carries, if any (zarr format 3 archives). */
-    public Optional<RootDialect> rootDialect() {
-        return Optional.ofNullable(rootDialect);
-    }
-
     /**
-     * The payload stored under {@code key}. {@code "zarr.json"} is served as the JSON root document
-     * decoded from whichever compressed root exists (PR68's envelope removed), else a plain member of
-     * that name if there is one.
+     * The payload stored under {@code key}.
      *
-     * @throws IOException a read failed, or the compressed root is damaged (cause: ArchiveFormatException)
+     * @throws IOException a read failed
      */
     public Optional<byte[]> get(String key) throws IOException {
-        if (key.equals(ConsolidatedRoot.ROOT_KEY) && rootDialect != null) {
-            return Optional.of(rootJson());
-        }
         IndexEntry e = byKey.get(key);
         if (e == null) {
             return Optional.empty();
@@ -201,52 +179,6 @@ public final class IndexedTarReader implements Closeable {
                     + key + "' of " + e.size() + " bytes");
         }
         return read(e.offset() + start, length);
-    }
-
-    /** The v2 consolidated metadata ({@code .zmetadata.cbor.xz}, envelope removed) as JSON, if present. */
-    public Optional<byte[]> legacyConsolidatedJson() throws IOException {
-        IndexEntry e = byKey.get(LEGACY_V2_KEY);
-        if (e == null) {
-            return Optional.empty();
-        }
-        byte[] stored = read(e);
-        String where = "legacy consolidated metadata '" + e.key() + "' at offset " + e.offset();
-        try {
-            byte[] cbor;
-            try {
-                cbor = Compression.unxz(stored, Math.min(ConsolidatedRoot.MAX_DECODED_ROOT,
-                        Math.max(1L << 20, stored.length * 2000L)));
-            } catch (IOException x) {
-                throw ArchiveFormatException.at(name, where + " does not decompress: " + x.getMessage(), x);
-            }
-            JsonNode doc;
-            try {
-                doc = Cbor.decode(cbor);
-            } catch (IOException x) {
-                throw ArchiveFormatException.at(name, where + " is not valid CBOR: " + x.getMessage(), x);
-            }
-            if (!doc.isObject()) {
-                throw ArchiveFormatException.at(name, where + " holds a CBOR " + doc.getNodeType()
-                        + ", expected a map");
-            }
-            return Optional.of(Cbor.toJson(ConsolidatedRoot.unwrap(name, where, doc)));
-        } catch (ArchiveFormatException x) {
-            throw new IOException(x.getMessage(), x);
-        }
-    }
-
-    private byte[] rootJson() throws IOException {
-        byte[] json = rootJson;
-        if (json == null) {
-            IndexEntry e = byKey.get(rootDialect.key());
-            try {
-                json = ConsolidatedRoot.decode(name, rootDialect, e, read(e));
-            } catch (ArchiveFormatException x) {
-                throw new IOException(x.getMessage(), x);
-            }
-            rootJson = json;
-        }
-        return json.clone();
     }
 
     private byte[] read(IndexEntry e) throws IOException {

@@ -1,6 +1,5 @@
 package dev.itar.bench;
 
-import dev.itar.archive.RootDialect;
 import dev.itar.frames.PoseFrame;
 import dev.itar.ncore.Chunk;
 import dev.itar.ncore.EncodedFrame;
@@ -10,6 +9,7 @@ import dev.itar.ncore.SealRequest;
 import dev.itar.ncore.SealResult;
 import dev.itar.ncore.SequenceHeader;
 import dev.itar.ncore.SequenceSealer;
+import dev.itar.zarr.RootDialect;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

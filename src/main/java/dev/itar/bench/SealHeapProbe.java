@@ -1,7 +1,6 @@
 package dev.itar.bench;
 
 import com.sun.management.GarbageCollectionNotificationInfo;
-import dev.itar.archive.RootDialect;
 import dev.itar.frames.CameraFrame;
 import dev.itar.frames.PoseFrame;
 import dev.itar.ncore.EncodedFrame;
@@ -10,6 +9,7 @@ import dev.itar.ncore.SealRequest;
 import dev.itar.ncore.SealResult;
 import dev.itar.ncore.SequenceHeader;
 import dev.itar.ncore.SequenceSealer;
+import dev.itar.zarr.RootDialect;
 
 import javax.management.NotificationEmitter;
 import javax.management.openmbean.CompositeData;

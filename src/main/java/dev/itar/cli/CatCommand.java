@@ -5,6 +5,7 @@ import dev.itar.archive.ByteSource;
 import dev.itar.archive.IndexedTarReader;
 import dev.itar.ncore.SequenceMeta;
 import dev.itar.storage.StorageException;
+import dev.itar.zarr.ConsolidatedRoot;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -66,7 +67,7 @@ final class CatCommand extends ConsoleCommand {
         for (String s : stores) {
             try (ByteSource source = ArchiveSources.open(s);
                  IndexedTarReader r = IndexedTarReader.open(source)) {
-                Optional<byte[]> p = r.get(key);
+                Optional<byte[]> p = ConsolidatedRoot.get(r, key);
                 if (p.isPresent()) {
                     having.add(s);
                     payload = p.get();

@@ -100,7 +100,7 @@ final class InspectCommand extends ConsoleCommand {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("file", a.name());
         doc.put("zarr_format", r.zarrFormat());
-        doc.put("root_dialect", a.rootDialect().map(d -> d.cliName()).orElse(null));
+        doc.put("root_dialect", r.rootDialect().map(d -> d.cliName()).orElse(null));
         doc.put("members", a.entries().size());
         doc.put("payload_bytes", payload);
         doc.put("file_bytes", a.fileSize());

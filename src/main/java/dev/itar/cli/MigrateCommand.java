@@ -1,8 +1,8 @@
 package dev.itar.cli;
 
 import dev.itar.archive.FileByteSource;
-import dev.itar.archive.RootDialect;
 import dev.itar.zarr.Migration;
+import dev.itar.zarr.RootDialect;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

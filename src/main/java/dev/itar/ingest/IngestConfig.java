@@ -1,8 +1,8 @@
 package dev.itar.ingest;
 
-import dev.itar.archive.RootDialect;
 import dev.itar.storage.S3Settings;
 import dev.itar.storage.S3Uri;
+import dev.itar.zarr.RootDialect;
 
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.serialization.Serdes;

@@ -1,7 +1,7 @@
 package dev.itar.ingest;
 
-import dev.itar.archive.RootDialect;
 import dev.itar.storage.ArchiveStore;
+import dev.itar.zarr.RootDialect;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,13 +1,13 @@
 package dev.itar.ncore;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.itar.archive.RootDialect;
 import dev.itar.frames.CameraMasksFrame;
 import dev.itar.frames.CuboidObservationFrame;
 import dev.itar.frames.IntrinsicsFrame;
 import dev.itar.frames.PoseFrame;
 import dev.itar.frames.RecordingIds;
 import dev.itar.frames.StaticPoseFrame;
+import dev.itar.zarr.RootDialect;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.Iterator;

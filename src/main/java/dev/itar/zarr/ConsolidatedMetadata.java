@@ -3,7 +3,6 @@ package dev.itar.zarr;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.itar.archive.Cbor;
 import dev.itar.archive.Compression;
-import dev.itar.archive.RootDialect;
 import dev.itar.archive.SpillBuffer;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;

@@ -1,7 +1,6 @@
 package dev.itar.zarr;
 
 import dev.itar.archive.IndexEntry;
-import dev.itar.archive.RootDialect;
 
 import java.io.IOException;
 import java.util.ArrayList;

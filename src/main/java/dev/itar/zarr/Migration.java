@@ -1,6 +1,5 @@
 package dev.itar.zarr;
 
-import dev.itar.archive.RootDialect;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;

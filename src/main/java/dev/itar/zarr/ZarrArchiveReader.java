@@ -18,7 +18,7 @@ import java.util.TreeMap;
 /**
  * Reads a zarr hierarchy (format 3 or 2) from an indexed tar.
  *
- * <p>Format 3: the root {@code zarr.json} (served by the archive from its compressed root) and its inline
+ * <p>Format 3: the root {@code zarr.json} (decoded from the archive's compressed root, {@link ConsolidatedRoot}) and its inline
  * consolidated metadata; without consolidated metadata, every {@code <path>/zarr.json} member. Format 2:
  * {@code .zmetadata.cbor.xz} consolidated metadata, else the {@code .zgroup}/{@code .zarray}/{@code .zattrs}
  * members. Errors name the archive file and the node or key.
@@ -39,7 +39,7 @@ public final class ZarrArchiveReader implements Closeable {
         this.in = in;
         this.ownsReader = owns;
         SortedMap<String, Node> n = new TreeMap<>();
-        if (in.rootDialect().isPresent() || in.contains("zarr.json")) {
+        if (ConsolidatedRoot.dialect(in).isPresent() || in.contains("zarr.json")) {
             zarrFormat = 3;
             readV3(n);
         } else if (in.contains(".zmetadata.cbor.xz") || in.contains(".zgroup") || in.contains(".zarray")) {
@@ -81,6 +81,11 @@ public final class ZarrArchiveReader implements Closeable {
             r.close();
             throw e;
         }
+    }
+
+    /** Which compressed root the archive carries, if any (zarr format 3 archives). */
+    public Optional<RootDialect> rootDialect() {
+        return ConsolidatedRoot.dialect(in);
     }
 
     public IndexedTarReader archive() {
@@ -237,7 +242,7 @@ public final class ZarrArchiveReader implements Closeable {
     // ------------------------------------------------------------------ metadata, format 3
 
     private void readV3(SortedMap<String, Node> n) throws IOException {
-        byte[] rootBytes = in.get("zarr.json").orElseThrow(
+        byte[] rootBytes = ConsolidatedRoot.get(in, ConsolidatedRoot.ROOT_KEY).orElseThrow(
                 () -> new ZarrFormatException(in.name() + ": no root zarr.json"));
         Map<String, Object> root = parse(rootBytes, "zarr.json");
         n.put("", v3Node("", root, "zarr.json"));
@@ -287,7 +292,7 @@ public final class ZarrArchiveReader implements Closeable {
 
     private void readV2(SortedMap<String, Node> n) throws IOException {
         Map<String, Object> docs = new TreeMap<>();
-        Optional<byte[]> consolidated = in.legacyConsolidatedJson();
+        Optional<byte[]> consolidated = ConsolidatedRoot.legacyJson(in);
         if (consolidated.isPresent()) {
             Map<String, Object> c = parse(consolidated.get(), ".zmetadata.cbor.xz");
             Object meta = c.containsKey("zarr_consolidated_format") ? c.get("metadata") : c;

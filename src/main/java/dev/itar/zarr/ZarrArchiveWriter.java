@@ -1,7 +1,6 @@
 package dev.itar.zarr;
 
 import dev.itar.archive.IndexedTarWriter;
-import dev.itar.archive.RootDialect;
 import dev.itar.archive.SpillBuffer;
 import java.io.Closeable;
 import java.io.IOException;

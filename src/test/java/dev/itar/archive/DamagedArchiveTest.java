@@ -195,27 +195,4 @@ class DamagedArchiveTest {
         assertIndexFails(Crafted.table(List.of("a", "a"), List.of(512L, 1536L), List.of(5L, 5L)),
                 "'a' more than once");
     }
-
-    @Test
-    void corruptCompressedRootIsReportedOnGetNamingTheKey() throws Exception {
-        byte[] recs = Crafted.tarRecords(List.of(Map.entry("zarr.cbor.xz", bytes("garbage!"))));
-        Path file = Crafted.write(dir.resolve("root.itar"), Crafted.assemble(recs,
-                index(Crafted.table(List.of("zarr.cbor.xz"), List.of(512L), List.of(8L)))));
-        try (IndexedTarReader r = IndexedTarReader.open(file)) {
-            assertThat(r.rootDialect()).contains(RootDialect.PR68);
-            assertThatThrownBy(() -> r.get("zarr.json")).hasCauseInstanceOf(ArchiveFormatException.class)
-                    .hasMessageContaining(file.toString()).hasMessageContaining("'zarr.cbor.xz' at offset 512");
-        }
-    }
-
-    @Test
-    void pr68EnvelopeWithWrongFormatIsRejected() throws Exception {
-        byte[] root = Crafted.xz(Crafted.cbor(Map.of("zarr_consolidated_format", 2, "metadata", Map.of())));
-        byte[] recs = Crafted.tarRecords(List.of(Map.entry("zarr.cbor.xz", root)));
-        Path file = Crafted.write(dir.resolve("root.itar"), Crafted.assemble(recs,
-                index(Crafted.table(List.of("zarr.cbor.xz"), List.of(512L), List.of((long) root.length)))));
-        try (IndexedTarReader r = IndexedTarReader.open(file)) {
-            assertThatThrownBy(() -> r.get("zarr.json")).hasMessageContaining("zarr_consolidated_format 2");
-        }
-    }
 }

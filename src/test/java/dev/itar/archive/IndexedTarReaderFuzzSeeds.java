@@ -1,5 +1,6 @@
 package dev.itar.archive;
 
+import dev.itar.zarr.RootDialect;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -17,6 +18,9 @@ import java.util.Map;
  * corrupted compressed root, a duplicate member, trailing garbage.
  */
 final class IndexedTarReaderFuzzSeeds {
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
+
     private IndexedTarReaderFuzzSeeds() {}
 
     public static void main(String[] args) throws IOException {
@@ -57,15 +61,15 @@ final class IndexedTarReaderFuzzSeeds {
     }
 
     private static byte[] archive(Path file, RootDialect dialect) throws IOException {
-        byte[] root = Cbor.JSON.writeValueAsBytes(Cbor.JSON.readTree(
+        byte[] root = JSON.writeValueAsBytes(JSON.readTree(
                 "{\"attributes\":{},\"zarr_format\":3,\"consolidated_metadata\":{\"kind\":\"inline\","
                 + "\"must_understand\":false,\"metadata\":{\"cameras\":{\"attributes\":{},\"zarr_format\":3,"
                 + "\"node_type\":\"group\"}}},\"node_type\":\"group\"}"));
         Map<String, Object> envelope = new java.util.LinkedHashMap<>();
         envelope.put("zarr_consolidated_format", 1);
-        envelope.put("metadata", Cbor.JSON.readTree(root));
+        envelope.put("metadata", JSON.readTree(root));
         byte[] cbor = new com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper().writeValueAsBytes(
-                dialect == RootDialect.PR68 ? envelope : Cbor.JSON.readTree(root));
+                dialect == RootDialect.PR68 ? envelope : JSON.readTree(root));
         try (IndexedTarWriter w = IndexedTarWriter.create(file)) {
             w.put(dialect.key(), dialect == RootDialect.NCORE20_ZLIB ? Compression.zlib9(cbor) : Compression.xz(cbor));
             w.put("cameras/zarr.json", "{\"zarr_format\":3,\"node_type\":\"group\",\"attributes\":{}}"

@@ -50,7 +50,6 @@ class IndexedTarWriterTest {
             assertThat(r.getRange("b/x/c/0", 2, 3)).containsExactly(3, 4, 5);
             assertThat(r.get("missing")).isEmpty();
             assertThat(r.get("b/zarr.json")).contains(json("{}"));
-            assertThat(r.rootDialect()).isEmpty();
             assertThat(r.entries()).extracting(IndexEntry::key)
                     .containsExactly("b/x/c/0", LONG_KEY, "b/x/c/1", "b/zarr.json");
             assertThat(r.entries()).allSatisfy(e -> assertThat(e.offset() % 512).isZero());
@@ -126,14 +125,6 @@ class IndexedTarWriterTest {
             }
         }
         assertThat(Files.readAllBytes(pieces)).isEqualTo(Files.readAllBytes(whole));
-    }
-
-    @Test
-    void rootDialectCliNames() {
-        assertThat(RootDialect.fromCliName("ncore20-zlib")).isEqualTo(RootDialect.NCORE20_ZLIB);
-        assertThat(RootDialect.PR68.key()).isEqualTo("zarr.cbor.xz");
-        assertThatThrownBy(() -> RootDialect.fromCliName("zip")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("zip").hasMessageContaining("pr68");
     }
 
     @Test

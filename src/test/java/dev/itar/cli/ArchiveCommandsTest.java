@@ -3,6 +3,7 @@ package dev.itar.cli;
 import dev.itar.Fixtures;
 import dev.itar.archive.IndexedTarReader;
 import dev.itar.zarr.ArchiveSummary;
+import dev.itar.zarr.ConsolidatedRoot;
 import dev.itar.zarr.PyJson;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -146,7 +147,7 @@ class ArchiveCommandsTest {
             assertThat(got.get("summary")).isEqualTo(want.get("summary"));
             assertThat(got.get("zarr_format")).isEqualTo(3);
             try (IndexedTarReader a = IndexedTarReader.open(dst)) {
-                assertThat(a.rootDialect().orElseThrow().cliName()).isEqualTo(dialect);
+                assertThat(ConsolidatedRoot.dialect(a).orElseThrow().cliName()).isEqualTo(dialect);
             }
         }
     }

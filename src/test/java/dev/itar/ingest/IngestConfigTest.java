@@ -1,7 +1,7 @@
 package dev.itar.ingest;
 
-import dev.itar.archive.RootDialect;
 
+import dev.itar.zarr.RootDialect;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,10 +1,10 @@
 package dev.itar.ingest;
 
-import dev.itar.archive.RootDialect;
 import dev.itar.frames.CameraFrame;
 import dev.itar.ncore.EncodedFrame;
 import dev.itar.ncore.FrameEncoder;
 import dev.itar.ncore.SequenceHeader;
+import dev.itar.zarr.RootDialect;
 
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.utils.Bytes;

@@ -2,11 +2,11 @@ package dev.itar.ingest;
 
 import dev.itar.archive.ArchiveVerifier;
 import dev.itar.archive.IndexedTarWriter;
-import dev.itar.archive.RootDialect;
 import dev.itar.ncore.EncodedFrame;
 import dev.itar.ncore.FrameEncoder;
 import dev.itar.ncore.SequenceHeader;
 import dev.itar.ncore.SequenceReader;
+import dev.itar.zarr.RootDialect;
 
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.utils.Bytes;

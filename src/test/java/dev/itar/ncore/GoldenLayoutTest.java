@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.itar.Fixtures;
 import dev.itar.archive.ArchiveVerifier;
-import dev.itar.archive.RootDialect;
 import dev.itar.zarr.ArchiveSummary;
 import dev.itar.zarr.PyJson;
+import dev.itar.zarr.RootDialect;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.itar.archive.ArchiveVerifier;
-import dev.itar.archive.RootDialect;
 import dev.itar.frames.CameraFrame;
 import dev.itar.frames.CameraMask;
 import dev.itar.frames.CameraMasksFrame;
@@ -14,6 +13,7 @@ import dev.itar.frames.StaticPoseFrame;
 import dev.itar.zarr.ArchiveSummary;
 import dev.itar.zarr.ContentVerifier;
 import dev.itar.zarr.PyJson;
+import dev.itar.zarr.RootDialect;
 import dev.itar.zarr.ZarrArchiveReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

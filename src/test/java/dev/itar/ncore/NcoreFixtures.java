@@ -1,12 +1,12 @@
 package dev.itar.ncore;
 
-import dev.itar.archive.RootDialect;
 import dev.itar.frames.CameraMasksFrame;
 import dev.itar.frames.CuboidObservationFrame;
 import dev.itar.frames.IntrinsicsFrame;
 import dev.itar.frames.PoseFrame;
 import dev.itar.frames.SensorFrame;
 import dev.itar.frames.StaticPoseFrame;
+import dev.itar.zarr.RootDialect;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.itar.Fixtures;
 import dev.itar.archive.ArchiveVerifier;
 import dev.itar.archive.IndexedTarReader;
-import dev.itar.archive.RootDialect;
+import dev.itar.zarr.ConsolidatedRoot;
 import dev.itar.frames.CameraFrame;
 import dev.itar.frames.IntrinsicsFrame;
 import dev.itar.frames.LidarFrame;
@@ -16,6 +16,7 @@ import dev.itar.frames.PoseFrame;
 import dev.itar.frames.SensorFrame;
 import dev.itar.frames.StaticPoseFrame;
 import dev.itar.zarr.PyJson;
+import dev.itar.zarr.RootDialect;
 import dev.itar.zarr.ZarrArchiveReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -213,7 +214,7 @@ class SequenceSealerTest {
             SealResult r = sealer.seal(req);
             try (IndexedTarReader t = IndexedTarReader.open(r.archive());
                  SequenceReader s = SequenceReader.open(r.archive())) {
-                assertThat(t.rootDialect()).contains(d);
+                assertThat(ConsolidatedRoot.dialect(t)).contains(d);
                 assertThat(s.sensors()).containsExactly("cameras/cam0");
             }
         }

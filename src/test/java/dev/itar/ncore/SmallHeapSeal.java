@@ -1,8 +1,8 @@
 package dev.itar.ncore;
 
-import dev.itar.archive.RootDialect;
 import dev.itar.frames.CameraFrame;
 import dev.itar.frames.PoseFrame;
+import dev.itar.zarr.RootDialect;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Iterator;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.itar.Fixtures;
-import dev.itar.archive.RootDialect;
 import dev.itar.zarr.PyJson;
+import dev.itar.zarr.RootDialect;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;

@@ -2,9 +2,9 @@ package dev.itar.ncore;
 
 import dev.itar.archive.FileDigests;
 import dev.itar.archive.IndexEntry;
-import dev.itar.archive.RootDialect;
 import dev.itar.zarr.Node;
 import dev.itar.zarr.PyJson;
+import dev.itar.zarr.RootDialect;
 import dev.itar.zarr.ZarrArchiveReader;
 import dev.itar.zarr.ZarrArchiveWriter;
 import java.io.IOException;

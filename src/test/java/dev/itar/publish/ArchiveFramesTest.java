@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.itar.Fixtures;
-import dev.itar.archive.RootDialect;
 import dev.itar.frames.CameraFrame;
 import dev.itar.frames.CameraMask;
 import dev.itar.frames.CameraMasksFrame;
@@ -20,6 +19,7 @@ import dev.itar.ncore.SequenceHeader;
 import dev.itar.ncore.SequenceSealer;
 import dev.itar.ncore.SplitSequences;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.itar.zarr.RootDialect;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

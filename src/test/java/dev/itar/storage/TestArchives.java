@@ -1,6 +1,5 @@
 package dev.itar.storage;
 
-import dev.itar.archive.RootDialect;
 import dev.itar.frames.CameraFrame;
 import dev.itar.frames.PoseFrame;
 import dev.itar.ncore.EncodedFrame;
@@ -9,6 +8,7 @@ import dev.itar.ncore.SealRequest;
 import dev.itar.ncore.SealResult;
 import dev.itar.ncore.SequenceHeader;
 import dev.itar.ncore.SequenceSealer;
+import dev.itar.zarr.RootDialect;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;

@@ -7,7 +7,6 @@ import dev.itar.Fixtures;
 import dev.itar.archive.ArchiveVerifier;
 import dev.itar.archive.IndexedTarReader;
 import dev.itar.archive.IndexedTarWriter;
-import dev.itar.archive.RootDialect;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;

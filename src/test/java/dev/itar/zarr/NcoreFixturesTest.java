@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.itar.Fixtures;
 import dev.itar.archive.ArchiveVerifier;
-import dev.itar.archive.RootDialect;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,7 +73,7 @@ class NcoreFixturesTest {
 
         try (ZarrArchiveReader r = ZarrArchiveReader.open(dst)) {
             assertThat(r.zarrFormat()).isEqualTo(3);
-            assertThat(r.archive().rootDialect()).contains(RootDialect.PR68);
+            assertThat(r.rootDialect()).contains(RootDialect.PR68);
         }
     }
 

@@ -9,7 +9,6 @@ import dev.itar.archive.ArchiveVerifier;
 import dev.itar.archive.DuplicateKeyException;
 import dev.itar.archive.IndexEntry;
 import dev.itar.archive.IndexedTarReader;
-import dev.itar.archive.RootDialect;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,6 +39,14 @@ class ZarrArchiveWriterTest {
     }
 
     @Test
+    void rootDialectCliNames() {
+        assertThat(RootDialect.fromCliName("ncore20-zlib")).isEqualTo(RootDialect.NCORE20_ZLIB);
+        assertThat(RootDialect.PR68.key()).isEqualTo("zarr.cbor.xz");
+        assertThatThrownBy(() -> RootDialect.fromCliName("zip")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("zip").hasMessageContaining("pr68");
+    }
+
+    @Test
     void eachNodeIsWrittenOnceAsDeclaredAndTheRootLast() throws Exception {
         Path file = writeSample(dir.resolve("s.zarr.itar"), RootDialect.PR68);
         try (IndexedTarReader r = IndexedTarReader.open(file)) {
@@ -59,7 +66,7 @@ class ZarrArchiveWriterTest {
     void consolidatedRootIsLaidOutAsZarrPython31() throws Exception {
         Path file = writeSample(dir.resolve("s.zarr.itar"), RootDialect.PR68);
         try (IndexedTarReader r = IndexedTarReader.open(file)) {
-            JsonNode root = new ObjectMapper().readTree(r.get("zarr.json").orElseThrow());
+            JsonNode root = new ObjectMapper().readTree(ConsolidatedRoot.get(r, "zarr.json").orElseThrow());
             List<String> fields = new ArrayList<>();
             root.fieldNames().forEachRemaining(fields::add);
             assertThat(fields).containsExactly("attributes", "zarr_format", "consolidated_metadata", "node_type");
@@ -84,8 +91,8 @@ class ZarrArchiveWriterTest {
         Path pr68 = writeSample(dir.resolve("pr68.itar"), RootDialect.PR68);
         Path file = writeSample(dir.resolve(dialect.cliName() + ".itar"), dialect);
         try (IndexedTarReader r = IndexedTarReader.open(file); IndexedTarReader ref = IndexedTarReader.open(pr68)) {
-            assertThat(r.rootDialect()).contains(dialect);
-            assertThat(r.get("zarr.json").orElseThrow()).isEqualTo(ref.get("zarr.json").orElseThrow());
+            assertThat(ConsolidatedRoot.dialect(r)).contains(dialect);
+            assertThat(ConsolidatedRoot.get(r, "zarr.json").orElseThrow()).isEqualTo(ConsolidatedRoot.get(ref, "zarr.json").orElseThrow());
             byte[] stored = r.get(dialect.key()).orElseThrow();
             // the stored form: XZ magic, or a zlib header at maximum compression
             if (dialect == RootDialect.NCORE20_ZLIB) {

@@ -1,4 +1,4 @@
-package dev.itar.archive;
+package dev.itar.zarr;
 
 import java.util.Arrays;
 import java.util.stream.Collectors;
