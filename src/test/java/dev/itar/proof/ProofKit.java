@@ -10,7 +10,6 @@ import dev.itar.sim.VehicleSimulator;
 import dev.itar.zarr.Node;
 import dev.itar.zarr.ZarrArchiveReader;
 
-
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.MemberDescription;
@@ -23,6 +22,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -220,7 +220,10 @@ final class ProofKit {
         }
     }
 
-    /** The group's members now (consumer id: client id and static instance id, if any), for waits and messages. */
+    /**
+     * The group's members now (consumer id, client id, static instance id if any, assigned partitions), for waits
+     * and messages; none before the first has joined.
+     */
     static List<MemberDescription> members(Admin admin, String group) {
         try {
             return List.copyOf(admin.describeConsumerGroups(List.of(group)).all().get().get(group).members());
@@ -228,6 +231,9 @@ final class ProofKit {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof GroupIdNotFoundException) {
+                return List.of(); // no member has joined yet
+            }
             throw new IllegalStateException("cannot describe group " + group, e.getCause());
         }
     }
