@@ -44,8 +44,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 class StandbyFailoverIT {
     private static final String UNSEALED = "unsealed-archives";
 
+    /** The broker looks for transactions past their timeout every second (default: every 10 s). */
     @RegisterExtension
-    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension(
+            Map.of("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000"));
 
     @TempDir
     Path tmp;
@@ -69,6 +71,8 @@ class StandbyFailoverIT {
         // B joins with a store behind A's: never "caught up" enough to be handed the active task while A lives (the
         // default, 10 000 records, is more than this whole recording's changelog)
         a.put("acceptable.recovery.lag", "0");
+        // A's open transaction holds B's promoted task until it times out
+        a.put("producer.transaction.timeout.ms", "10000");
         Map<String, String> b = new LinkedHashMap<>(a);
         b.put(IngestConfig.STATE_DIR, tmp.resolve("state-b").toString());
         a.put("group.instance.id", prefix + "-a");
