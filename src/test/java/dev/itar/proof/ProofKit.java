@@ -55,6 +55,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Shared pieces of the proof ITs: configurations, clients, bounded waits, archive facts. */
 final class ProofKit {
     static final Duration WAIT = Duration.ofSeconds(90);
+    /**
+     * Broker settings for failover tests: transactions past their timeout are aborted within a second (default: 10 s),
+     * so one a SIGKILLed instance left open holds its tasks' new owner only for the transaction timeout.
+     */
+    static final Map<String, String> PROMPT_ABORTS =
+            Map.of("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");
     private static final long LOOK_MS = 100;
 
     private ProofKit() {

@@ -57,10 +57,8 @@ class ScaleOutIT {
     private static final int INSTANCES = 3;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** The broker looks for transactions past their timeout every second (default: every 10 s). */
     @RegisterExtension
-    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension(
-            Map.of("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000"));
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension(ProofKit.PROMPT_ABORTS);
 
     @TempDir
     Path tmp;

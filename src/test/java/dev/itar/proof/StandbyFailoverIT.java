@@ -44,10 +44,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class StandbyFailoverIT {
     private static final String UNSEALED = "unsealed-archives";
 
-    /** The broker looks for transactions past their timeout every second (default: every 10 s). */
     @RegisterExtension
-    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension(
-            Map.of("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000"));
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension(ProofKit.PROMPT_ABORTS);
 
     @TempDir
     Path tmp;
