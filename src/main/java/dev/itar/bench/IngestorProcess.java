@@ -254,6 +254,14 @@ final class IngestorProcess implements AutoCloseable {
         }
     }
 
+    /** SIGKILL, as a machine or container dies: nothing is committed or closed; waits until the process is gone. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("ingestor " + name + " survived SIGKILL for 30 s");
+        }
+    }
+
     /** SIGTERM (a clean stop: commit, close the stores); SIGKILL if it has not stopped within a minute. */
     @Override
     public void close() {

@@ -62,7 +62,8 @@ record Workbench(Path dir, IngestorCommand command, Map<String, String> settings
         return IngestorProcess.start(command, name, dir, application, heapMib);
     }
 
-    private static int freePort() {
+    /** A port on 127.0.0.1 free now (for a further instance's status endpoint). */
+    static int freePort() {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         } catch (IOException e) {

@@ -37,8 +37,8 @@ public final class BenchCommand implements Callable<Integer> {
     boolean quick;
 
     @Option(names = "--only", paramLabel = "WORKLOAD", split = ",",
-            description = "only these workloads (comma-separated): rig, seal, seal-heap, small, sealer, archive,"
-                    + " ingest")
+            description = "only these workloads (comma-separated): rig, seal, seal-heap, failover, small, sealer,"
+                    + " archive, ingest")
     List<String> only;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE",
@@ -69,6 +69,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--seal-heap", paramLabel = "MIB",
             description = "seal-heap: -Xmx of the sealing child (default 256)")
     Integer sealHeap;
+
+    @Option(names = "--failover-seconds", paramLabel = "S",
+            description = "failover: sensor seconds of the recording open at the SIGKILL (default 1, without --quick"
+                    + " 11: ~1 GB of records)")
+    Double failoverSeconds;
 
     @Option(names = "--ingestor-heap", paramLabel = "MIB",
             description = "-Xmx of the other child ingestors (default 1024)")
@@ -125,7 +130,7 @@ public final class BenchCommand implements Callable<Integer> {
         RigSizes s = new RigSizes(orElse(driveSeconds, d.driveSeconds()), orElse(rigVehicles, d.rigVehicles()),
                 orElse(rigSeconds, d.rigSeconds()), orElse(sealSeconds, d.sealSeconds()),
                 orElse(sealNodes, d.sealNodes()), orElse(sealHeap, d.sealHeapMib()),
-                orElse(ingestorHeap, d.ingestorHeapMib()));
+                orElse(failoverSeconds, d.failoverSeconds()), orElse(ingestorHeap, d.ingestorHeapMib()));
         List<String> bad = new ArrayList<>();
         if (!(s.driveSeconds() > 0)) {
             bad.add("--drive-seconds must be > 0");
@@ -133,8 +138,8 @@ public final class BenchCommand implements Callable<Integer> {
         if (s.rigVehicles() < 1) {
             bad.add("--rig-vehicles must be at least 1");
         }
-        if (!(s.rigSeconds() > 0) || !(s.sealSeconds() > 0)) {
-            bad.add("--rig-seconds and --seal-seconds must be > 0");
+        if (!(s.rigSeconds() > 0) || !(s.sealSeconds() > 0) || !(s.failoverSeconds() > 0)) {
+            bad.add("--rig-seconds, --seal-seconds and --failover-seconds must be > 0");
         }
         if (s.sealNodes() < 1 || s.sealHeapMib() < 16 || s.ingestorHeapMib() < 16) {
             bad.add("--seal-nodes must be positive, --seal-heap and --ingestor-heap at least 16 MiB");

@@ -117,6 +117,9 @@ public final class IngestApplication implements AutoCloseable {
                 terminated.countDown();
             }
         });
+        ChangelogRestores restores = new ChangelogRestores(metrics);
+        streams.setGlobalStateRestoreListener(restores);
+        streams.setStandbyUpdateListener(restores);
         streams.setUncaughtExceptionHandler(e -> {
             failure.compareAndSet(null, e);
             LOG.error("stream thread failed; shutting the ingest client down (restart it once the cause is fixed; "
@@ -199,10 +202,12 @@ public final class IngestApplication implements AutoCloseable {
             return true;
         }
         LOG.info("closing ingest (waiting up to {} s)", timeout.toSeconds());
-        // leave the consumer group: another instance (or this one restarted) takes the partitions over at once
-        // instead of waiting for the session timeout
-        boolean closed = streams.close(CloseOptions.timeout(timeout)
-                .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+        // A dynamic member leaves the group: another instance (or this one restarted) takes the partitions over at
+        // once instead of after the session timeout. A static member (group.instance.id) stays: started again within
+        // session.timeout.ms it gets its own tasks back, state and all, without a rebalance — what it is for.
+        boolean closed = streams.close(CloseOptions.timeout(timeout).withGroupMembershipOperation(
+                config.groupInstanceId().isPresent() ? CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP
+                        : CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
         streamsMetrics.close();
         terminated.countDown();
         if (!closed) {

@@ -5,6 +5,7 @@ import dev.itar.storage.S3Uri;
 import dev.itar.zarr.RootDialect;
 
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
 
@@ -20,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -439,6 +441,21 @@ public final class IngestConfig {
     /** Port of the status endpoint; 0 = any free port, -1 = disabled. */
     public int httpPort() {
         return httpPort;
+    }
+
+    /**
+     * The static group membership id ({@code group.instance.id}, e.g. from {@code ITAR_GROUP_INSTANCE_ID}), as Kafka
+     * Streams reads it for its consumers ({@code main.consumer.} and {@code consumer.} prefixes first); each stream
+     * thread's consumer joins as {@code <id>-<thread number>}. Empty: dynamic membership.
+     */
+    public Optional<String> groupInstanceId() {
+        for (String prefix : List.of(StreamsConfig.MAIN_CONSUMER_PREFIX, StreamsConfig.CONSUMER_PREFIX, "")) {
+            String v = values.get(prefix + ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+            if (v != null && !v.isBlank()) {
+                return Optional.of(v);
+            }
+        }
+        return Optional.empty();
     }
 
     /** Every resolved value, sorted by key (secrets included: do not log this; see {@link #describe()}). */

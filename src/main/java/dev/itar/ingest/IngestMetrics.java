@@ -23,8 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Prometheus names: {@code itar_records_accepted_total{type}}, {@code itar_record_bytes_total},
  * {@code itar_dead_letters_total{code}}, {@code itar_duplicates_total}, {@code itar_seals_total{trigger}},
  * {@code itar_archive_bytes_total}, {@code itar_open_recordings}, {@code itar_seal_failures_total},
- * {@code itar_pending_seals} and the timer {@code itar_seal_duration_seconds} ({@code _count}, {@code _sum},
- * {@code _max}).
+ * {@code itar_pending_seals}, {@code itar_restored_records_total{store}} and the timer
+ * {@code itar_seal_duration_seconds} ({@code _count}, {@code _sum}, {@code _max}).
  */
 public final class IngestMetrics {
     static final String RECORDS_ACCEPTED = "itar.records.accepted";
@@ -37,6 +37,7 @@ public final class IngestMetrics {
     static final String SEAL_DURATION = "itar.seal.duration";
     static final String SEAL_FAILURES = "itar.seal.failures";
     static final String PENDING_SEALS = "itar.pending.seals";
+    static final String RESTORED_RECORDS = "itar.restored.records";
 
     private final PrometheusMeterRegistry registry;
     private final Counter recordBytes;
@@ -121,6 +122,18 @@ public final class IngestMetrics {
     /** A segment whose seal had failed is sealed now (or its task moved away). */
     void sealRecovered(String recordingId, int segment) {
         pendingSeals.remove(recordingId + "/" + segment);
+    }
+
+    /** {@code records} changelog records were restored into {@code store} for a task taken over. */
+    void restored(String store, long records) {
+        Counter.builder(RESTORED_RECORDS).tag("store", store)
+                .description("Changelog records restored into a state store before a task taken over could process"
+                        + " (a standby's updates are not counted).").register(registry).increment(records);
+    }
+
+    /** Changelog records restored into {@code store} so far (see {@link #restored}). */
+    public long restoredRecords(String store) {
+        return count(registry.find(RESTORED_RECORDS).tag("store", store).counters());
     }
 
     /** Segments ({@code <recording>/<segment>}) whose seal failed and waits for a retry, with the last reason. */

@@ -149,7 +149,7 @@ final class RecordingProcessor implements Processor<byte[], byte[], byte[], byte
                 context.getStateStore(RecordingStore.SEALED));
         unsealedLog = context.getStateStore(UnsealedArchiveStoreSupplier.NAME);
         unsealed = unsealedStores.storeOf(context.taskId());
-        unsealed.onSealsCommitted(keys -> keys.forEach(unsealed::startSeal));
+        unsealed.attach(keys -> keys.forEach(unsealed::startSeal));
         // a task may be initialised again without close (revived after corruption): start from the store only
         metrics.openRecordingsChanged(-open.size());
         open.clear();
@@ -172,6 +172,9 @@ final class RecordingProcessor implements Processor<byte[], byte[], byte[], byte
 
     @Override
     public void close() {
+        if (unsealed != null) {
+            unsealed.detach(); // the task closes, or stays here as a standby, which must not seal
+        }
         metrics.openRecordingsChanged(-open.size());
         open.clear();
         retries.keySet().forEach(k -> metrics.sealRecovered(k.recordingId(), k.segment()));

@@ -59,10 +59,16 @@ import org.slf4j.LoggerFactory;
  * segment got; on start the files are cut back to the manifest and the changelog replayed from its offset, so a
  * crash at any point leaves exactly the committed state. Files that do not match the manifest (lost or damaged
  * disk) are dropped and the whole store restored from its changelog.
+ *
+ * <p>As a standby ({@code num.standby.replicas}) the store follows the changelog of a task active elsewhere: Kafka
+ * Streams feeds it the same records as a restore and commits it (a manifest at the offset reached) every commit
+ * interval, so its files stay the archives under construction as of the last transaction seen. Promoted, the store
+ * object lives on: it restores only the records after that offset, and the task's processor {@link #attach}es to
+ * it. Only an attached store seals; a task that becomes a standby here {@link #detach}es first.
  */
 final class UnsealedArchiveStore implements KeyValueStore<Bytes, byte[]> {
     private static final Logger LOG = LoggerFactory.getLogger(UnsealedArchiveStore.class);
-    /** How long closing waits for a running seal to stop (it is interrupted first). */
+    /** How long closing or detaching waits for a running seal to stop (it is interrupted first). */
     private static final long CLOSE_WAIT_MS = 30_000;
 
     private final String name;
@@ -73,8 +79,10 @@ final class UnsealedArchiveStore implements KeyValueStore<Bytes, byte[]> {
 
     private Path dir;
     private TaskId taskId;
-    /** When this instance opened the store: writes of its archives begun before it are an earlier owner's. */
-    private Instant openedAt;
+    /** When this store's task last became active here: writes of its archives begun before it are an earlier owner's. */
+    private Instant activeSince;
+    /** Whether the task's processor is attached: the task is active here, not a standby. */
+    private boolean attached;
     private boolean open;
     private Long committedOffset;
     private final java.util.NavigableMap<SegmentKey, UnsealedSegment> segments = new TreeMap<>();
@@ -107,7 +115,6 @@ final class UnsealedArchiveStore implements KeyValueStore<Bytes, byte[]> {
     public void init(StateStoreContext context, StateStore root) {
         this.taskId = context.taskId();
         this.dir = context.stateDir().toPath().resolve(name);
-        this.openedAt = Instant.now();
         try {
             Files.createDirectories(dir);
             load();
@@ -231,9 +238,27 @@ final class UnsealedArchiveStore implements KeyValueStore<Bytes, byte[]> {
         return segments.values().stream().filter(s -> !pendingDrops.contains(s.key())).toList();
     }
 
-    /** Told, on the stream thread right after a commit, which segments' seal requests that commit made durable. */
-    void onSealsCommitted(Consumer<List<SegmentKey>> listener) {
-        this.sealsCommitted = listener;
+    /**
+     * The task's processor attaches when the task becomes active here (first start, restart, or a standby promoted).
+     * From then on {@code sealsCommitted} is told, on the stream thread right after each commit, which segments' seal
+     * requests that commit made durable, and seals may run; writes of this store's archives begun before this
+     * moment are taken for an earlier owner's (a standby's store was opened long before it took over).
+     */
+    void attach(Consumer<List<SegmentKey>> sealsCommitted) {
+        this.sealsCommitted = sealsCommitted;
+        this.activeSince = Instant.now();
+        this.attached = true;
+    }
+
+    /**
+     * The task's processor closes: the task is closing, or stays here only as a standby. A standby follows the
+     * changelog and never seals — the task's active owner does — so running seals stop and none starts until a
+     * processor attaches again.
+     */
+    void detach() {
+        attached = false;
+        sealsCommitted = keys -> { };
+        stopSeals();
     }
 
     @Override
@@ -303,10 +328,10 @@ final class UnsealedArchiveStore implements KeyValueStore<Bytes, byte[]> {
      */
     void startSeal(SegmentKey key) {
         UnsealedSegment s = segments.get(key);
-        if (s == null || !s.sealCommitted() || running.containsKey(key)) {
+        if (!attached || s == null || !s.sealCommitted() || running.containsKey(key)) {
             return;
         }
-        SegmentSealJob job = new SegmentSealJob(s, archives, dialect, openedAt);
+        SegmentSealJob job = new SegmentSealJob(s, archives, dialect, activeSince);
         Future<?> f = executor.submit(() -> {
             try {
                 outcomes.add(job.call());
@@ -412,19 +437,8 @@ final class UnsealedArchiveStore implements KeyValueStore<Bytes, byte[]> {
             return;
         }
         open = false;
-        running.forEach((k, f) -> f.cancel(true));
-        for (var e : new HashMap<>(running).entrySet()) {
-            try {
-                e.getValue().get(CLOSE_WAIT_MS, TimeUnit.MILLISECONDS);
-            } catch (TimeoutException x) {
-                LOG.warn("task {}: the seal of {} did not stop within {} ms of closing; its next owner seals it again",
-                        taskId, e.getKey(), CLOSE_WAIT_MS);
-            } catch (Exception x) {
-                // cancelled or failed: the next owner seals it again, from the committed state
-            }
-        }
-        running.clear();
-        outcomes.clear();
+        attached = false;
+        stopSeals();
         for (UnsealedSegment s : segments.values()) {
             try {
                 s.releaseHandles();
@@ -434,6 +448,23 @@ final class UnsealedArchiveStore implements KeyValueStore<Bytes, byte[]> {
         }
         segments.clear();
         pendingDrops.clear();
+    }
+
+    /** Interrupts the running seals and waits (bounded) for them; whoever owns the task next seals them again. */
+    private void stopSeals() {
+        running.forEach((k, f) -> f.cancel(true));
+        for (var e : new HashMap<>(running).entrySet()) {
+            try {
+                e.getValue().get(CLOSE_WAIT_MS, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException x) {
+                LOG.warn("task {}: the seal of {} did not stop within {} ms; its next owner seals it again",
+                        taskId, e.getKey(), CLOSE_WAIT_MS);
+            } catch (Exception x) {
+                // cancelled or failed: the next owner seals it again, from the committed state
+            }
+        }
+        running.clear();
+        outcomes.clear();
     }
 
     @Override

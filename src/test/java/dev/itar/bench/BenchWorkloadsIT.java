@@ -66,6 +66,25 @@ class BenchWorkloadsIT {
     }
 
     @Test
+    void failoverWorkloadTimesATakeoverWithAndWithoutAStandby(@TempDir Path dir) throws Exception {
+        RigDrive drive = RigDrive.generate(dir.resolve("drive"), TINY_RIG, 1, PROGRESS);
+        Figures f = new FailoverBenchmark(bench(dir.resolve("failover")), drive, 1, 512).run();
+        f.lines().forEach(PROGRESS);
+
+        // both include the killed instance's session timing out
+        assertThat(f.value("failover_resume_s").getAsDouble()).isGreaterThan(6);
+        assertThat(f.value("failover_resume_standby_s").getAsDouble()).isGreaterThan(6);
+        // without a standby the survivor restores the open recording's changelog: at least a record per frame
+        long frames = Math.round(TINY_RIG.cameras() * TINY_RIG.frameCount(TINY_RIG.cameraHz())
+                + TINY_RIG.lidars() * TINY_RIG.frameCount(TINY_RIG.lidarHz()));
+        assertThat(f.value("failover_restored_records").getAsDouble()).isGreaterThanOrEqualTo(frames);
+        assertThat(f.value("failover_restored_records_standby").getAsDouble())
+                .isLessThan(f.value("failover_restored_records").getAsDouble());
+        assertThat(f.value("failover_records").getAsDouble()).isGreaterThan(frames);
+        assertThat(f.value("failover_record_bytes").getAsDouble()).isPositive();
+    }
+
+    @Test
     void sealHeapWorkloadSealsTheNodesInASmallHeapAndReadsItsCollectorsLog(@TempDir Path dir) throws Exception {
         Figures f = new SealHeapNodesBenchmark(bench(dir), 3_000, 256, 512).run();
         f.lines().forEach(PROGRESS);

@@ -40,7 +40,8 @@ class ComposeFileTest {
 
     /** The configuration keys deployments override with ITAR_* variables (ITAR_BOOTSTRAP_SERVERS -> bootstrap.servers). */
     private static final Set<String> SUPPORTED_KEYS = Set.of(IngestConfig.BOOTSTRAP_SERVERS, IngestConfig.ARCHIVE_DIR,
-            IngestConfig.STATE_DIR, IngestConfig.APPLICATION_ID, IngestConfig.HTTP_HOST, IngestConfig.HTTP_PORT);
+            IngestConfig.STATE_DIR, IngestConfig.APPLICATION_ID, IngestConfig.HTTP_HOST, IngestConfig.HTTP_PORT,
+            "num.standby.replicas", "group.instance.id");
 
     private static Path repo;
     private static JsonNode compose;
@@ -205,6 +206,9 @@ class ComposeFileTest {
         assertThat(config.stateDir()).isEqualTo(Path.of("/data/state"));
         assertThat(config.httpPort()).isEqualTo(8080);
         assertThat(config.origin(IngestConfig.STATE_DIR)).contains("ITAR_STATE_DIR");
+        // fast failover, as the README's "Scaling out" recommends: a standby and static membership
+        assertThat(config.groupInstanceId()).hasValue("ingestor-1");
+        assertThat(config.streamsProperties().getProperty("num.standby.replicas")).isEqualTo("1");
         // The initialiser creates what `run` would create, so whichever runs first the topics are the same.
         String script = String.join("\n", strings(service("topics").path("command")));
         assertThat(script).containsPattern("--topic " + config.framesTopic() + "\\s+\\\\?\\s*--partitions "

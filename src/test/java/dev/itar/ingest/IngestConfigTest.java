@@ -2,6 +2,8 @@ package dev.itar.ingest;
 
 
 import dev.itar.zarr.RootDialect;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -78,6 +80,25 @@ class IngestConfigTest {
         assertThat(streams.getProperty(StreamsConfig.STATE_DIR_CONFIG)).isEqualTo("/var/lib/itar/state");
         assertThat(streams.getProperty("num.stream.threads")).isEqualTo("2");
         assertThat(streams).doesNotContainKeys("archive.dir", "topic.frames", "recording.idle.timeout.ms");
+    }
+
+    @Test
+    void staticMembershipAndStandbysComeFromTheEnvironmentAsKafkaStreamsReadsThem() {
+        IngestConfig c = IngestConfig.load(null, Map.of(
+                "ITAR_GROUP_INSTANCE_ID", "ingestor-2",
+                "ITAR_NUM_STANDBY_REPLICAS", "1"));
+        assertThat(c.groupInstanceId()).hasValue("ingestor-2");
+        assertThat(c.origin("group.instance.id")).isEqualTo("environment ITAR_GROUP_INSTANCE_ID");
+        StreamsConfig streams = new StreamsConfig(c.streamsProperties());
+        assertThat(streams.getInt(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG)).isEqualTo(1);
+        // each stream thread's consumer is a static member of its own; the restore consumer is in no group
+        assertThat(streams.getMainConsumerConfigs("itar-ingest", "client", 2))
+                .containsEntry(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "ingestor-2-2");
+        assertThat(streams.getRestoreConsumerConfigs("client")).doesNotContainKey(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+
+        assertThat(IngestConfig.load(null, Map.of()).groupInstanceId()).isEmpty();
+        assertThat(IngestConfig.of(Map.of("group.instance.id", "a", "consumer.group.instance.id", "b"))
+                .groupInstanceId()).as("the consumer prefix wins, as in Kafka Streams").hasValue("b");
     }
 
     @Test

@@ -35,7 +35,7 @@ public final class SmallHeapSegmentSeal {
                 TestArchiveStores.directory(dir.resolve("archives")), RootDialect.PR68, new DirectExecutor(), s -> { });
         store.init(new MockProcessorContext<>(new Properties(), new TaskId(0, 0), dir.resolve("state").toFile())
                 .getStateStoreContext(), store);
-        store.onSealsCommitted(keys -> keys.forEach(store::startSeal));
+        store.attach(keys -> keys.forEach(store::startSeal));
         TopicPartition changelog = new TopicPartition("changelog", 0);
         SegmentKey key = new SegmentKey("nodes", 0);
         FrameEncoder encoder = new FrameEncoder();

@@ -43,7 +43,7 @@ class UnsealedArchiveStoreTest {
         StateStoreContext ctx = new MockProcessorContext<>(new Properties(), new TaskId(0, 0), stateDir.toFile())
                 .getStateStoreContext();
         store.init(ctx, store);
-        store.onSealsCommitted(keys -> keys.forEach(store::startSeal));
+        store.attach(keys -> keys.forEach(store::startSeal));
         return store;
     }
 
@@ -186,6 +186,29 @@ class UnsealedArchiveStoreTest {
         assertThat(store.segments()).isEmpty();
         assertThat(body).doesNotExist();
         assertThat(IndexedTarWriter.memberIndexOf(body)).doesNotExist();
+        store.close();
+    }
+
+    @Test
+    void asAStandbyTheStoreFollowsCommitsButSealsOnlyOnceItsTaskIsActiveHere() throws Exception {
+        SegmentKey key = new SegmentKey("standby", 0);
+        UnsealedArchiveStore store = open(tmp.resolve("state"));
+        store.detach(); // the task stays here as a standby: its changelog arrives as restored records
+        putFrame(store, key, T + 100);
+        requestSeal(store, key);
+        store.commit(Map.of(CHANGELOG, 3L));
+        store.startSeal(key);
+        assertThat(store.segment(key)).hasValueSatisfying(s -> assertThat(s.sealCommitted()).isTrue());
+        assertThat(store.drainOutcomes()).as("seals of a standby").isEmpty();
+        Path archive = tmp.resolve("archives/standby.ncore4.zarr.itar");
+        assertThat(archive).doesNotExist();
+
+        store.attach(keys -> { }); // promoted: its processor starts the committed seal
+        store.startSeal(key);
+        List<SealOutcome> sealed = store.drainOutcomes();
+        assertThat(sealed).hasSize(1);
+        assertThat(sealed.get(0).failure()).isNull();
+        assertThat(archive).exists();
         store.close();
     }
 

@@ -93,6 +93,14 @@ final class ChildIngestor implements AutoCloseable {
         }
     }
 
+    /** SIGTERM to every child at once, then {@link #close} each: they stop side by side. */
+    static void closeAll(java.util.Collection<ChildIngestor> children) throws InterruptedException {
+        children.forEach(c -> c.process.toHandle().destroy());
+        for (ChildIngestor c : children) {
+            c.close();
+        }
+    }
+
     /** SIGTERM (clean stop), bounded; SIGKILL if it does not stop. */
     @Override
     public void close() throws InterruptedException {

@@ -3,18 +3,26 @@ package dev.itar.proof;
 import dev.itar.archive.FileDigests;
 import dev.itar.ingest.IngestApplication;
 import dev.itar.ingest.IngestConfig;
+import dev.itar.ingest.IngestMetrics;
 import dev.itar.sim.SimRecord;
 import dev.itar.sim.SimulatorConfig;
 import dev.itar.sim.VehicleSimulator;
 import dev.itar.zarr.Node;
 import dev.itar.zarr.ZarrArchiveReader;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -26,6 +34,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -36,13 +45,23 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Shared pieces of the proof ITs: configurations, clients, bounded waits, archive facts. */
 final class ProofKit {
     static final Duration WAIT = Duration.ofSeconds(90);
+    /**
+     * Broker settings for failover tests: transactions past their timeout are aborted within a second (default: 10 s),
+     * so one a SIGKILLed instance left open holds its tasks' new owner only for the transaction timeout.
+     */
+    static final Map<String, String> PROMPT_ABORTS =
+            Map.of("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");
+    private static final long LOOK_MS = 100;
 
     private ProofKit() {
     }
@@ -161,6 +180,98 @@ final class ProofKit {
             }
         }
         return condition.getAsBoolean();
+    }
+
+    /**
+     * Waits until {@code condition} holds, looking every {@value #LOOK_MS} ms; fails after {@code wait} with
+     * {@code what} and whatever {@code context} says then (a child's output, the group's state).
+     */
+    static void awaitTrue(String what, Duration wait, BooleanSupplier condition, Supplier<String> context) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(what + " did not happen within " + wait.toSeconds() + " s; "
+                        + context.get());
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(LOOK_MS));
+        }
+    }
+
+    /**
+     * Whether consumer group {@code group} has committed, on every partition of {@code topic}, the topic's end
+     * offset: everything in the topic now is processed and its results committed.
+     */
+    static boolean committedToEnd(Admin admin, String group, String topic) {
+        try {
+            int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            for (int p = 0; p < partitions; p++) {
+                latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+            }
+            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(latest).all().get();
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                    .partitionsToOffsetAndMetadata().get();
+            for (var e : ends.entrySet()) {
+                OffsetAndMetadata c = committed.get(e.getKey());
+                if (e.getValue().offset() > 0 && (c == null || c.offset() < e.getValue().offset())) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot read the offsets of group " + group + " on " + topic, e.getCause());
+        }
+    }
+
+    /**
+     * The group's members now (consumer id, client id, static instance id if any, assigned partitions), for waits
+     * and messages; none before the first has joined.
+     */
+    static List<MemberDescription> members(Admin admin, String group) {
+        try {
+            return List.copyOf(admin.describeConsumerGroups(List.of(group)).all().get().get(group).members());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof GroupIdNotFoundException) {
+                return List.of(); // no member has joined yet
+            }
+            throw new IllegalStateException("cannot describe group " + group, e.getCause());
+        }
+    }
+
+    /**
+     * The archives one uninterrupted instance seals from the frames topic of {@code settings}, under a fresh
+     * application id (so from the topic's beginning), in this JVM: archive file name → sha256. Waits for
+     * {@code archives} seals.
+     */
+    static SortedMap<String, String> referenceArchives(Map<String, String> settings, Path dir, int archives)
+            throws IOException, InterruptedException {
+        Map<String, String> ref = new HashMap<>(settings);
+        String id = settings.get(IngestConfig.APPLICATION_ID) + "-reference";
+        ref.put(IngestConfig.APPLICATION_ID, id);
+        ref.put(IngestConfig.ARCHIVE_DIR, dir.resolve("archives").toString());
+        ref.put(IngestConfig.STATE_DIR, dir.resolve("state").toString());
+        ref.put(IngestConfig.TOPIC_SEALED, id + "-sealed");
+        ref.put(IngestConfig.TOPIC_DEAD_LETTERS, id + "-dlq");
+        ref.keySet().removeIf(k -> k.contains("group.instance.id"));
+        IngestMetrics metrics = new IngestMetrics();
+        try (IngestApplication app = new IngestApplication(config(ref), metrics)) {
+            app.start();
+            assertThat(await(app, WAIT, () -> metrics.seals() >= archives)).as("reference run sealed %d archives; %s",
+                    archives, metrics).isTrue();
+        }
+        SortedMap<String, String> out = new TreeMap<>();
+        for (String name : listing(dir.resolve("archives"))) {
+            if (name.endsWith(".zarr.itar")) {
+                out.put(name, sha256(dir.resolve("archives").resolve(name)));
+            }
+        }
+        return out;
     }
 
     static String sha256(Path file) throws IOException {
