@@ -140,7 +140,9 @@ public final class IngestConfig {
         d.put("producer.buffer.memory", "67108864");
         // changelog records are single chunks of a few KB: large batches mean far fewer produce requests
         d.put("producer.batch.size", "1048576");
-        d.put("producer.transaction.timeout.ms", "300000");
+        // a transaction spans one commit interval (seals run beside it); a dead instance's open one holds its
+        // tasks' new owner until the broker aborts it at this age
+        d.put("producer.transaction.timeout.ms", "30000");
         d.put("consumer.max.partition.fetch.bytes", "${max.message.bytes}");
         d.put("consumer.fetch.max.bytes", "67108864");
         d.put("consumer.max.poll.interval.ms", "600000");
