@@ -9,6 +9,7 @@ import dev.itar.storage.ArchiveStore;
 import dev.itar.storage.ArchiveStores;
 import dev.itar.storage.S3ProxyExtension;
 import dev.itar.storage.TestArchives;
+import dev.itar.zarr.ConsolidatedRoot;
 import dev.itar.zarr.PyJson;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -129,7 +130,7 @@ class S3ArchiveCommandsIT {
             for (String key : List.of(chunk, "zarr.json")) {
                 Run r = run("cat", prefix + "/cam-drive.ncore4.zarr.itar", key);
                 assertThat(r.exit()).as(r.stderr()).isZero();
-                assertThat(r.stdout()).as(key).isEqualTo(local.get(key).orElseThrow());
+                assertThat(r.stdout()).as(key).isEqualTo(ConsolidatedRoot.get(local, key).orElseThrow());
             }
         }
     }
