@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -110,7 +111,8 @@ public final class IngestApplication implements AutoCloseable {
         sealExecutor = IngestTopology.sealExecutor();
         Topology topology = IngestTopology.build(config, metrics, sealExecutor, archives);
         LOG.debug("topology:\n{}", topology.describe());
-        streams = new KafkaStreams(topology, config.streamsProperties());
+        Properties streamsProperties = config.streamsProperties();
+        streams = new KafkaStreams(topology, streamsProperties);
         streams.setStateListener((newState, oldState) -> {
             LOG.info("ingest {} -> {}", oldState, newState);
             if (newState == KafkaStreams.State.ERROR || newState == KafkaStreams.State.NOT_RUNNING) {
@@ -130,7 +132,7 @@ public final class IngestApplication implements AutoCloseable {
         streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(metrics.registry());
         if (BoundedRocksDbMemory.class.getName().equals(
-                config.streamsProperties().getProperty(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG))) {
+                streamsProperties.getProperty(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG))) {
             metrics.rocksDbMemory(config.rocksDbMemoryBytes());
         }
         LOG.info("starting ingest: application.id={}, frames topic {}, archives in {}, state in {}, "

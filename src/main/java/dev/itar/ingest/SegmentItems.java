@@ -164,11 +164,11 @@ final class SegmentItems {
                 .optI64(s.header().endT().isPresent() ? s.header().endT().getAsLong() : null);
         w.i32(s.staticPoses().size());
         for (StaticPoseFrame p : s.staticPoses()) {
-            w.str(p.source()).str(p.target()).doubles(p.matrix()).str(p.dtype());
+            StateRecords.writeStaticPose(w, p);
         }
         w.i32(s.intrinsics().size());
         for (IntrinsicsFrame i : s.intrinsics()) {
-            w.str(i.sensor()).str(i.kind()).json(i.model());
+            StateRecords.writeIntrinsics(w, i);
         }
         w.str(s.trigger()).i64(s.segmentStart()).i64(s.segmentStop()).i64(s.eventTimestamp());
         return w.toBytes();
@@ -186,12 +186,12 @@ final class SegmentItems {
         int ns = r.i32();
         List<StaticPoseFrame> statics = new ArrayList<>(ns);
         for (int i = 0; i < ns; i++) {
-            statics.add(new StaticPoseFrame(r.str(), r.str(), r.doubles(), r.str()));
+            statics.add(StateRecords.readStaticPose(r));
         }
         int ni = r.i32();
         List<IntrinsicsFrame> intrinsics = new ArrayList<>(ni);
         for (int i = 0; i < ni; i++) {
-            intrinsics.add(new IntrinsicsFrame(r.str(), r.str(), r.jsonObject()));
+            intrinsics.add(StateRecords.readIntrinsics(r));
         }
         SealRequest s = new SealRequest(id, segment, archiveName, sequenceMeta,
                 new SequenceHeader(sequenceId, meta, endT == null ? OptionalLong.empty() : OptionalLong.of(endT)),

@@ -174,29 +174,44 @@ final class StateRecords {
     /** A static pose with the sha256 of its record. */
     record StaticPoseRecord(String sha256, StaticPoseFrame pose) {
         byte[] encode() {
-            return StateCodec.writer(RecordType.STATIC_POSE).str(sha256).str(pose.source()).str(pose.target())
-                    .doubles(pose.matrix()).str(pose.dtype()).toBytes();
+            return writeStaticPose(StateCodec.writer(RecordType.STATIC_POSE).str(sha256), pose).toBytes();
         }
 
         static StaticPoseRecord decode(byte[] value, String what) {
             Reader r = StateCodec.reader(value, RecordType.STATIC_POSE, what);
-            StaticPoseRecord s = new StaticPoseRecord(r.str(), new StaticPoseFrame(r.str(), r.str(), r.doubles(),
-                    r.str()));
+            StaticPoseRecord s = new StaticPoseRecord(r.str(), readStaticPose(r));
             r.end();
             return s;
         }
     }
 
+    /** A static pose's fields, as its state record and a seal request both carry them. */
+    static Writer writeStaticPose(Writer w, StaticPoseFrame p) {
+        return w.str(p.source()).str(p.target()).doubles(p.matrix()).str(p.dtype());
+    }
+
+    static StaticPoseFrame readStaticPose(Reader r) {
+        return new StaticPoseFrame(r.str(), r.str(), r.doubles(), r.str());
+    }
+
+    /** Intrinsics' fields, as their state record and a seal request both carry them. */
+    static Writer writeIntrinsics(Writer w, IntrinsicsFrame i) {
+        return w.str(i.sensor()).str(i.kind()).json(i.model());
+    }
+
+    static IntrinsicsFrame readIntrinsics(Reader r) {
+        return new IntrinsicsFrame(r.str(), r.str(), r.jsonObject());
+    }
+
     /** Intrinsics with the sha256 of their record. */
     record IntrinsicsRecord(String sha256, IntrinsicsFrame intrinsics) {
         byte[] encode() {
-            return StateCodec.writer(RecordType.INTRINSICS).str(sha256).str(intrinsics.sensor()).str(intrinsics.kind())
-                    .json(intrinsics.model()).toBytes();
+            return writeIntrinsics(StateCodec.writer(RecordType.INTRINSICS).str(sha256), intrinsics).toBytes();
         }
 
         static IntrinsicsRecord decode(byte[] value, String what) {
             Reader r = StateCodec.reader(value, RecordType.INTRINSICS, what);
-            IntrinsicsRecord i = new IntrinsicsRecord(r.str(), new IntrinsicsFrame(r.str(), r.str(), r.jsonObject()));
+            IntrinsicsRecord i = new IntrinsicsRecord(r.str(), readIntrinsics(r));
             r.end();
             return i;
         }
