@@ -191,7 +191,9 @@ public final class PyJson {
             return;
         }
         sb.append('\n');
-        sb.append(" ".repeat(level * indent));
+        for (int i = level * indent; i > 0; i--) {
+            sb.append(' ');
+        }
     }
 
     /** Python's {@code json} ASCII string escaping. */
@@ -233,17 +235,19 @@ public final class PyJson {
         if (d == 0) {
             return (1 / d < 0) ? "-0.0" : "0.0";
         }
+        // Python prints the shortest decimal that reads back as d, the nearest such one if there are several.
+        // Double.toString gives digits that read back, so the shortest has at most their count; with fewer digits
+        // reading back only gets harder, so the search counts down from there, usually for one step.
         BigDecimal exact = new BigDecimal(d);
-        BigDecimal shortest = null;
-        for (int p = 1; p <= 17; p++) {
-            BigDecimal r = exact.round(new MathContext(p, RoundingMode.HALF_EVEN));
-            if (r.doubleValue() == d) {
-                shortest = r;
+        int p = significantDigits(Double.toString(d));
+        BigDecimal shortest = readingBack(exact, p, d);
+        while (p > 1) {
+            BigDecimal shorter = readingBack(exact, p - 1, d);
+            if (shorter == null) {
                 break;
             }
-        }
-        if (shortest == null) {
-            shortest = exact.round(new MathContext(17, RoundingMode.HALF_EVEN));
+            shortest = shorter;
+            p--;
         }
         BigDecimal stripped = shortest.stripTrailingZeros();
         String digits = stripped.unscaledValue().abs().toString();
@@ -261,6 +265,45 @@ public final class PyJson {
         String mantissa = digits.length() == 1 ? digits : digits.charAt(0) + "." + digits.substring(1);
         String e = exp < 0 ? "-" + String.format("%02d", -exp) : "+" + String.format("%02d", exp);
         return sign + mantissa + "e" + e;
+    }
+
+    /**
+     * The {@code digits}-digit decimal nearest to {@code exact} that reads back as {@code d}, or null. Only the two
+     * neighbours of the exact value can: below a power of two the doubles are twice as dense as above it, so the
+     * nearer neighbour may miss and the farther one still read back.
+     */
+    private static BigDecimal readingBack(BigDecimal exact, int digits, double d) {
+        BigDecimal nearest = exact.round(new MathContext(digits, RoundingMode.HALF_EVEN));
+        if (nearest.doubleValue() == d) {
+            return nearest;
+        }
+        RoundingMode away = nearest.compareTo(exact) < 0 ? RoundingMode.CEILING : RoundingMode.FLOOR;
+        BigDecimal other = exact.round(new MathContext(digits, away));
+        return other.doubleValue() == d ? other : null;
+    }
+
+    /** Significant digits of a {@link Double#toString} result ("-1.25E-5" has 3, "120.0" has 2). */
+    private static int significantDigits(String javaRepr) {
+        int end = javaRepr.indexOf('E');
+        if (end < 0) {
+            end = javaRepr.length();
+        }
+        int first = -1;
+        int last = -1;
+        for (int i = 0; i < end; i++) {
+            char c = javaRepr.charAt(i);
+            if (c >= '1' && c <= '9') {
+                if (first < 0) {
+                    first = i;
+                }
+                last = i;
+            }
+        }
+        int n = last - first + 1;
+        if (first < javaRepr.indexOf('.') && last > javaRepr.indexOf('.')) {
+            n--; // the point lies between them
+        }
+        return Math.max(1, Math.min(17, n));
     }
 
     static String describe(Object v) {

@@ -175,6 +175,22 @@ class MetadataJsonTest {
         assertThat(PyJson.pyFloat(-0.0)).isEqualTo("-0.0");
     }
 
+    /** Doubles of every magnitude (random bit patterns, decimals, powers, float32 values) and what Python 3 prints. */
+    @Test
+    void floatsMatchPythonReprOnThousandsOfDoubles() throws Exception {
+        List<String> lines;
+        try (var in = MetadataJsonTest.class.getResourceAsStream("python-float-repr.tsv")) {
+            lines = new String(in.readAllBytes(), StandardCharsets.US_ASCII).lines()
+                    .filter(l -> !l.startsWith("#")).toList();
+        }
+        assertThat(lines).hasSizeGreaterThan(7000);
+        for (String line : lines) {
+            String[] f = line.split("\t");
+            double d = Double.longBitsToDouble(Long.parseUnsignedLong(f[0], 16));
+            assertThat(PyJson.pyFloat(d)).as("repr of bits %s", f[0]).isEqualTo(f[1]);
+        }
+    }
+
     @Test
     void attributesKeepNumberKinds() throws Exception {
         Map<String, Object> m = PyJson.parseObject("{\"a\": 30.0, \"b\": 30, \"c\": 12345678901234, \"d\": NaN}"
