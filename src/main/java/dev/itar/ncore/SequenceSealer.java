@@ -12,6 +12,7 @@ import dev.itar.frames.IntrinsicsFrame;
 import dev.itar.frames.PoseFrame;
 import dev.itar.frames.StaticPoseFrame;
 import dev.itar.zarr.ArrayMetadata;
+import dev.itar.zarr.RenderedNode;
 import dev.itar.zarr.ZarrArchiveWriter;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -92,12 +93,13 @@ public final class SequenceSealer {
             SortedMap<String, FrameTimes> framesBySensor = new TreeMap<>();
             Interval interval = new Interval();
             Iterator<FrameEntry> frames = content.frames();
+            FrameNodeRenderings renderings = new FrameNodeRenderings();
             while (frames.hasNext()) {
                 FrameEntry f = frames.next();
                 framesBySensor.computeIfAbsent(f.component() + "/" + f.sensor(), k -> new FrameTimes()).add(f.t1(), f.t0());
                 interval.add(f.t0());
                 interval.add(f.t1());
-                writeFrame(zarr, f);
+                writeFrame(zarr, f, renderings);
             }
             SortedMap<String, SortedMap<Long, double[]>> dynamic = collectPoses(content.poses(), interval);
             SortedMap<String, StaticPoseFrame> statics = new TreeMap<>();
@@ -147,19 +149,38 @@ public final class SequenceSealer {
         }
     }
 
-    private static void writeFrame(ZarrArchiveWriter zarr, FrameEntry f) throws IOException {
+    private static void writeFrame(ZarrArchiveWriter zarr, FrameEntry f, FrameNodeRenderings renderings)
+            throws IOException {
         String framePath = f.framePath();
         for (FrameNode n : f.nodes()) {
             String path = n.path().isEmpty() ? framePath : framePath + "/" + n.path();
             try {
-                if (n.array()) {
-                    zarr.createArray(path, NodeMetadata.array(n));
-                } else {
-                    zarr.createGroup(path, NodeMetadata.group(n));
-                }
+                zarr.createNode(path, renderings.of(f, n));
             } catch (DuplicateKeyException e) {
                 throw new IllegalArgumentException("duplicate frame " + framePath, e);
             }
+        }
+    }
+
+    /**
+     * The rendered metadata of the last node seen at each place of a sensor's frames (its path below the frame
+     * group): consecutive frames of a sensor mostly repeat a node unchanged (an array of the same shape, a group
+     * with the same attributes), and then it is not rendered again.
+     */
+    private static final class FrameNodeRenderings {
+        private final Map<String, FrameNode> lastNode = new HashMap<>();
+        private final Map<String, RenderedNode> lastRendering = new HashMap<>();
+
+        RenderedNode of(FrameEntry frame, FrameNode node) {
+            String place = frame.component() + "/" + frame.sensor() + "/" + node.path();
+            RenderedNode rendered = lastRendering.get(place);
+            if (rendered == null || !node.equals(lastNode.get(place))) {
+                rendered = node.array() ? RenderedNode.of(NodeMetadata.array(node))
+                        : RenderedNode.of(NodeMetadata.group(node));
+                lastNode.put(place, node);
+                lastRendering.put(place, rendered);
+            }
+            return rendered;
         }
     }
 

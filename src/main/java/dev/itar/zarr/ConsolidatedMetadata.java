@@ -12,8 +12,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * The root {@code zarr.json} with the whole hierarchy inlined as zarr consolidated metadata, compressed in one of
@@ -40,24 +38,12 @@ final class ConsolidatedMetadata implements Closeable {
         this.spoolGen = Cbor.generator(spoolShield);
     }
 
-    /** The consolidated entry of a group at {@code path}. */
-    void addGroup(String path, GroupMetadata group) throws IOException {
-        Map<String, Object> empty = new LinkedHashMap<>();
-        empty.put("kind", "inline");
-        empty.put("must_understand", false);
-        empty.put("metadata", Map.of());
-        add(path, group.toJsonMap(empty));
-    }
-
-    void addArray(String path, ArrayMetadata array) throws IOException {
-        add(path, array.toJsonMap());
-    }
-
-    private void add(String path, Map<String, Object> document) throws IOException {
+    /** The consolidated entry of the node at {@code path}. */
+    void add(String path, RenderedNode node) throws IOException {
         // one map entry: the path, then the document (the map head is written when the root is)
         MetadataCbor.text(spoolGen, path);
-        MetadataCbor.write(spoolGen, document);
         spoolGen.flush();
+        spoolShield.write(node.consolidatedEntry());
         count++;
     }
 

@@ -62,8 +62,24 @@ public final class ZarrArchiveWriter implements Closeable {
             root = group;
             return;
         }
-        out.put(metadataKey(p), group.toJson());
-        consolidated.addGroup(p, group);
+        write(p, RenderedNode.of(group));
+    }
+
+    /**
+     * Declares a node from metadata rendered beforehand: a group, or an array whose chunks are already in the
+     * archive or written separately ("" is not allowed: the root's metadata is written by {@link #finish()}).
+     */
+    public void createNode(String path, RenderedNode node) throws IOException {
+        String p = checkPath(path);
+        if (p.isEmpty()) {
+            throw new IllegalArgumentException(out.file() + ": the root group is declared with createGroup");
+        }
+        write(p, node);
+    }
+
+    private void write(String path, RenderedNode node) throws IOException {
+        out.put(metadataKey(path), node.json());
+        consolidated.add(path, node);
     }
 
     /**
@@ -76,8 +92,7 @@ public final class ZarrArchiveWriter implements Closeable {
         if (p.isEmpty()) {
             throw new IllegalArgumentException("the root of " + out.file() + " must be a group");
         }
-        out.put(metadataKey(p), md.toJson());
-        consolidated.addArray(p, md);
+        write(p, RenderedNode.of(md));
         return new ArrayChunks(p, md);
     }
 
