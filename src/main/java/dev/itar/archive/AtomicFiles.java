@@ -114,6 +114,13 @@ public final class AtomicFiles {
         }
     }
 
+    /** Writes what the page cache holds of {@code file}'s data to the device now (fdatasync). */
+    public static void forceData(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            ch.force(false);
+        }
+    }
+
     /** Makes renames and creations in {@code dir} durable, where the platform lets a directory be opened. */
     public static void forceDirectory(Path dir) {
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {

@@ -1,5 +1,6 @@
 package dev.itar.ingest;
 
+import dev.itar.archive.AtomicFiles;
 import dev.itar.storage.ArchiveStore;
 import dev.itar.zarr.RootDialect;
 import java.io.IOException;
@@ -304,7 +305,7 @@ final class UnsealedArchiveStore implements KeyValueStore<Bytes, byte[]> {
         }
     }
 
-    /** Digests the newly committed part of an open segment's body in the background. */
+    /** Digests the newly committed part of an open segment's body in the background, and forces it to disk. */
     private void digestCommitted(UnsealedSegment s) {
         long upTo = s.committedBodyBytes();
         if (upTo <= s.digester().position() || !digesting.add(s.key())) {
@@ -313,6 +314,8 @@ final class UnsealedArchiveStore implements KeyValueStore<Bytes, byte[]> {
         executor.execute(() -> {
             try {
                 s.digester().advanceTo(s.body(), upTo);
+                // the seal forces the whole body: what is on the device by then need not be written in its time
+                AtomicFiles.forceData(s.body());
             } catch (IOException e) {
                 // a dropped segment's file may be gone; sealing digests whatever is left itself
                 LOG.debug("task {}: background digest of {} stopped: {}", taskId, s, e.toString());

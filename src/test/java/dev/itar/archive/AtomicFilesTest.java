@@ -1,6 +1,7 @@
 package dev.itar.archive;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +22,16 @@ class AtomicFilesTest {
         try (Stream<Path> files = Files.list(dir)) {
             assertThat(files).containsExactly(target);
         }
+    }
+
+    @Test
+    void forcingDataLeavesTheFileAsItIsAndNamesAMissingOne() throws Exception {
+        Path body = dir.resolve("body.itar");
+        Files.write(body, new byte[] {1, 2, 3});
+        AtomicFiles.forceData(body);
+        assertThat(Files.readAllBytes(body)).containsExactly(1, 2, 3);
+        assertThatThrownBy(() -> AtomicFiles.forceData(dir.resolve("gone.itar")))
+                .isInstanceOf(java.nio.file.NoSuchFileException.class).hasMessageContaining("gone.itar");
     }
 
     @Test
