@@ -5,6 +5,11 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 
 /**
  * sha256 and md5 of a file that grows by appending, taken a stretch at a time as it grows, so that when the
@@ -37,6 +42,45 @@ public final class FileDigester {
                 }
                 acc.update(buf.array(), 0, n);
                 position += n;
+            }
+        }
+    }
+
+    /**
+     * A listener for the writer of {@code file} ({@link IndexedTarWriter#onWritten}): the digests follow the file as
+     * it grows, on {@code executor}, so that when the writer is done little is left to digest. A follower that falls
+     * behind or cannot run leaves the rest to {@link #finish}.
+     */
+    public LongConsumer follower(Path file, Executor executor) {
+        AtomicLong target = new AtomicLong();
+        AtomicBoolean scheduled = new AtomicBoolean();
+        Runnable catchUp = new Runnable() {
+            @Override
+            public void run() {
+                try {
+                    advanceTo(file, target.get());
+                } catch (IOException e) {
+                    // the file moved on (published or dropped): finish() digests whatever it needs itself
+                } finally {
+                    scheduled.set(false);
+                }
+                if (target.get() > position()) {
+                    schedule(this, scheduled, executor);
+                }
+            }
+        };
+        return length -> {
+            target.accumulateAndGet(length, Math::max);
+            schedule(catchUp, scheduled, executor);
+        };
+    }
+
+    private static void schedule(Runnable catchUp, AtomicBoolean scheduled, Executor executor) {
+        if (scheduled.compareAndSet(false, true)) {
+            try {
+                executor.execute(catchUp);
+            } catch (RejectedExecutionException e) {
+                scheduled.set(false); // shutting down: finish() digests the rest
             }
         }
     }

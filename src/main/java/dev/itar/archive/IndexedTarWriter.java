@@ -16,6 +16,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.LongConsumer;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
@@ -49,6 +50,7 @@ public final class IndexedTarWriter implements Closeable {
     private final Path indexPath;
     private final FileChannel channel;
     private final CountingOutputStream counted;
+    private LongConsumer written = length -> { };
     private final TarArchiveOutputStream tar;
     private final MemberIndexFile index;
     private final KeyHashSet keys = new KeyHashSet();
@@ -82,8 +84,8 @@ public final class IndexedTarWriter implements Closeable {
         }
         this.channel = ch;
         this.index = idx;
-        this.counted = new CountingOutputStream(new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16),
-                at.bodyBytes());
+        this.counted = new CountingOutputStream(new BufferedOutputStream(
+                new ReachingFile(Channels.newOutputStream(ch), at.bodyBytes()), 1 << 16), at.bodyBytes());
         // Record size 512: the end marker is exactly two zero blocks, no padding to 10240.
         this.tar = new TarArchiveOutputStream(counted, BLOCK, StandardCharsets.UTF_8.name());
         tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
@@ -127,6 +129,14 @@ public final class IndexedTarWriter implements Closeable {
                 }
             }
         }
+    }
+
+    /**
+     * Tells {@code listener}, on the writing thread, the file's length each time written bytes reach the file (a
+     * reader of the file, such as a {@link FileDigester} following it, may then read up to there).
+     */
+    public void onWritten(LongConsumer listener) {
+        written = listener;
     }
 
     /** The file the archive is being written to. */
@@ -394,6 +404,29 @@ public final class IndexedTarWriter implements Closeable {
             } catch (IOException ignored) {
                 // a leftover temp file is hidden and never at the target
             }
+        }
+    }
+
+    /** The stream into the file itself, below the buffer: tells {@link #written} how long the file has become. */
+    private final class ReachingFile extends FilterOutputStream {
+        private long length;
+
+        ReachingFile(OutputStream file, long length) {
+            super(file);
+            this.length = length;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            written.accept(++length);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            length += len;
+            written.accept(length);
         }
     }
 

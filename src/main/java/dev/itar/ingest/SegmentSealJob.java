@@ -31,7 +31,9 @@ import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
+import java.util.concurrent.Executor;
 import java.util.function.Function;
+import java.util.function.LongConsumer;
 
 /**
  * Seals one segment off the stream thread: resumes its archive at the committed body (the encoded chunks are
@@ -52,9 +54,13 @@ final class SegmentSealJob implements Callable<SealOutcome> {
     private final RootDialect dialect;
     /** Writes of this segment's archive begun before this were left by a crashed earlier owner. */
     private final Instant staleBefore;
+    /** Where the archive's digests follow it while it is finished. */
+    private final Executor digests;
 
-    SegmentSealJob(UnsealedSegment segment, ArchiveStore archives, RootDialect dialect, Instant staleBefore) {
+    SegmentSealJob(UnsealedSegment segment, ArchiveStore archives, RootDialect dialect, Instant staleBefore,
+                   Executor digests) {
         this.segment = segment;
+        this.digests = digests;
         this.request = segment.sealRequest();
         this.archives = archives;
         this.dialect = dialect;
@@ -76,6 +82,10 @@ final class SegmentSealJob implements Callable<SealOutcome> {
 
     private SealedMarker seal() throws IOException {
         IndexedTarWriter archive = IndexedTarWriter.resume(segment.body(), segment.committedBody());
+        // the digests follow the archive as it is finished, on another thread, instead of reading it afterwards
+        LongConsumer digestUpTo = segment.digester().follower(segment.body(), digests);
+        archive.onWritten(digestUpTo);
+        digestUpTo.accept(segment.committedBody().bodyBytes());
         ZarrArchiveWriter zarr;
         try {
             zarr = new ZarrArchiveWriter(archive, dialect);

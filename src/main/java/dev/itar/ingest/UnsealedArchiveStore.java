@@ -334,7 +334,7 @@ final class UnsealedArchiveStore implements KeyValueStore<Bytes, byte[]> {
         if (!attached || s == null || !s.sealCommitted() || running.containsKey(key)) {
             return;
         }
-        SegmentSealJob job = new SegmentSealJob(s, archives, dialect, activeSince);
+        SegmentSealJob job = new SegmentSealJob(s, archives, dialect, activeSince, executor);
         Future<?> f = executor.submit(() -> {
             try {
                 outcomes.add(job.call());
