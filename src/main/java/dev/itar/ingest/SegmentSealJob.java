@@ -1,6 +1,7 @@
 package dev.itar.ingest;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.itar.archive.AtomicFiles;
 import dev.itar.archive.FileDigests;
 import dev.itar.archive.IndexedTarWriter;
 import dev.itar.frames.CameraMasksFrame;
@@ -32,6 +33,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Function;
 import java.util.function.LongConsumer;
 
@@ -54,7 +56,7 @@ final class SegmentSealJob implements Callable<SealOutcome> {
     private final RootDialect dialect;
     /** Writes of this segment's archive begun before this were left by a crashed earlier owner. */
     private final Instant staleBefore;
-    /** Where the archive's digests follow it while it is finished. */
+    /** Where the archive's digests follow it, and its committed body is forced, while it is finished. */
     private final Executor digests;
 
     SegmentSealJob(UnsealedSegment segment, ArchiveStore archives, RootDialect dialect, Instant staleBefore,
@@ -82,7 +84,9 @@ final class SegmentSealJob implements Callable<SealOutcome> {
 
     private SealedMarker seal() throws IOException {
         IndexedTarWriter archive = IndexedTarWriter.resume(segment.body(), segment.committedBody());
-        // the digests follow the archive as it is finished, on another thread, instead of reading it afterwards
+        // on another thread while the metadata is written: the committed body goes to disk, and the digests follow
+        // the archive, so that neither waits for the finished file
+        forceInBackground(segment);
         LongConsumer digestUpTo = segment.digester().follower(segment.body(), digests);
         archive.onWritten(digestUpTo);
         digestUpTo.accept(segment.committedBody().bodyBytes());
@@ -100,6 +104,20 @@ final class SegmentSealJob implements Callable<SealOutcome> {
                 sealed.framesPerSensor(), sealed.sequenceMetaJson(request.archiveName(), digests.md5()));
         marker.write(segment.marker());
         return marker;
+    }
+
+    private void forceInBackground(UnsealedSegment s) {
+        try {
+            digests.execute(() -> {
+                try {
+                    AtomicFiles.forceData(s.body());
+                } catch (IOException e) {
+                    // the archive's own force at the end reports what is wrong with the file
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            // shutting down: the archive's own force at the end does it
+        }
     }
 
     /** Moves the finished archive into the archive store (unless an earlier attempt did) and writes its meta. */
