@@ -239,6 +239,11 @@ final class IngestorProcess implements AutoCloseable {
         throw new IllegalStateException("ingestor " + name + " logged no collection after " + jcmd + " GC.run");
     }
 
+    /** CPU seconds the child's live threads have used since it started, by kind ({@link ThreadCpu#kind}). */
+    Map<String, Double> cpuSecondsByThreadKind() throws IOException, InterruptedException {
+        return ThreadCpu.byKind(process.pid());
+    }
+
     /** CPU time the child has used so far (all threads, user + system), seconds. */
     double cpuSeconds() {
         return process.toHandle().info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(Double.NaN);

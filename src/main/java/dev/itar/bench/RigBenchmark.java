@@ -88,6 +88,7 @@ final class RigBenchmark {
                     double cpu = ingestor.cpuSeconds() - cpu0;
                     double rss = ingestor.peakRssMib();
                     Map<String, Double> metrics = ingestor.metrics();
+                    Map<String, Double> cpuByKind = ingestor.cpuSecondsByThreadKind();
                     check(events, metrics, records);
                     ingestor.stop();
 
@@ -110,6 +111,7 @@ final class RigBenchmark {
                     out.put("ingestor_heap_mib", heapMib);
                     out.put("ingestor_cpu_s", cpu);
                     out.put("ingestor_cores_used", cpu / wall);
+                    cpuByKind.forEach((kind, s) -> out.put("ingestor_cpu_" + kind + "_s", s));
                 } catch (IngestorProcess.IngestorDied e) {
                     bench.progress().accept("rig: " + e.getMessage());
                     for (String f : List.of("rig_mb_s", "rig_realtime_factor", "rig_ingest_vs_consumer",
