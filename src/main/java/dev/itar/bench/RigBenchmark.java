@@ -21,6 +21,9 @@ import java.util.Map;
  *   <li><b>The application</b>: {@code run} with the shipped defaults and {@code num.stream.threads=2}, in a child
  *       JVM with a stated heap. The clock runs from its {@code /health} saying RUNNING until the last recording's
  *       sealed event is readable with {@code read_committed}.</li>
+ *   <li><b>Live, warmed up</b>: the same recordings again under other ids, sent to that running ingestor as it
+ *       ingests them (its code compiled by now, as after a live instance's first minutes): from the first record sent
+ *       until the last of their sealed events is readable ({@code rig_live_realtime_factor}).</li>
  * </ol>
  *
  * Figures: {@code rig_mb_s} (record bytes ÷ that wall time), {@code rig_realtime_factor} (sensor seconds the sealed
@@ -86,10 +89,26 @@ final class RigBenchmark {
                     Map<String, SealedEvents.Sealed> events = sealed.await(ids, BenchClients.PHASE_TIMEOUT, ingestor);
                     long t1 = events.values().stream().mapToLong(SealedEvents.Sealed::seenMillis).max().orElseThrow();
                     double cpu = ingestor.cpuSeconds() - cpu0;
-                    double rss = ingestor.peakRssMib();
-                    Map<String, Double> metrics = ingestor.metrics();
+                    check(events, ingestor.metrics(), records);
+
+                    // the same drive again, sent while the warmed-up ingestor runs: compiled code, as after the
+                    // first minutes of a live instance, with the records arriving as it ingests
+                    bench.progress().accept("rig: a second round, sent to the warmed-up ingestor as it runs");
+                    List<String> liveIds = ids.stream().map(id -> BenchClients.keyOnPartition(id + "-live",
+                            ids.indexOf(id) % partitions, partitions)).toList();
+                    long l0 = System.currentTimeMillis();
+                    double liveCpu0 = ingestor.cpuSeconds();
+                    try (TopicSender sender = new TopicSender(BenchClients.producer(broker.bootstrapServers()),
+                            config.framesTopic())) {
+                        produceInterleaved(sender, liveIds, durationUs);
+                    }
+                    Map<String, SealedEvents.Sealed> live = sealed.await(liveIds, BenchClients.PHASE_TIMEOUT,
+                            ingestor);
+                    long l1 = live.values().stream().mapToLong(SealedEvents.Sealed::seenMillis).max().orElseThrow();
+                    double liveCpu = ingestor.cpuSeconds() - liveCpu0;
                     Map<String, Double> cpuByKind = ingestor.cpuSecondsByThreadKind();
-                    check(events, metrics, records);
+                    double rss = ingestor.peakRssMib(); // over both rounds
+                    check(live, ingestor.metrics(), records);
                     ingestor.stop();
 
                     double wall = (t1 - t0) / 1e3;
@@ -111,6 +130,12 @@ final class RigBenchmark {
                     out.put("ingestor_heap_mib", heapMib);
                     out.put("ingestor_cpu_s", cpu);
                     out.put("ingestor_cores_used", cpu / wall);
+                    double liveWall = (l1 - l0) / 1e3;
+                    out.put("rig_live_realtime_factor", live.values().stream()
+                            .mapToDouble(SealedEvents.Sealed::sensorSeconds).sum() / liveWall);
+                    out.put("rig_live_mb_s", bytes / 1e6 / liveWall);
+                    out.put("rig_live_wall_s", liveWall);
+                    out.put("ingestor_live_cpu_s", liveCpu);
                     cpuByKind.forEach((kind, s) -> out.put("ingestor_cpu_" + kind + "_s", s));
                 } catch (IngestorProcess.IngestorDied e) {
                     bench.progress().accept("rig: " + e.getMessage());

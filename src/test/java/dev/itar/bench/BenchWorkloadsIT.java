@@ -36,7 +36,8 @@ class BenchWorkloadsIT {
         f.lines().forEach(PROGRESS);
 
         for (String name : List.of("rig_mb_s", "rig_realtime_factor", "rig_ingest_vs_consumer", "ingestor_rss_mib",
-                "rig_wall_s", "rig_consumer_mb_s", "rig_archive_bytes", "ingestor_cpu_s")) {
+                "rig_wall_s", "rig_consumer_mb_s", "rig_archive_bytes", "ingestor_cpu_s", "rig_live_realtime_factor",
+                "rig_live_wall_s", "ingestor_cpu_stream_s", "ingestor_cpu_jit_s")) {
             assertThat(f.value(name)).as(name).isPresent();
             assertThat(f.value(name).getAsDouble()).as(name).isPositive();
         }
