@@ -409,10 +409,10 @@ public final class IndexedTarWriter implements Closeable {
 
     /**
      * Writes to the channel at most {@link #SLICE} bytes at a time. The JDK copies a heap buffer into a temporary
-     * direct buffer of its whole remaining size for each write; above {@code jdk.nio.maxCachedBufferSize} (how the
-     * application is run) that buffer is allocated, zeroed and freed per write, which for multi-megabyte chunks cost
-     * more than the write itself. Slices come from the thread's cached temporary buffer instead. Closing it leaves
-     * the channel open (the writer closes it).
+     * direct buffer of its whole remaining size for each write; above {@code jdk.nio.maxCachedBufferSize} that
+     * buffer is allocated, zeroed and freed per write, which for multi-megabyte chunks cost more than the write
+     * itself, and below it the thread keeps a buffer of the largest chunk. Slices use one small cached buffer
+     * whatever the setting. Closing it leaves the channel open (the writer closes it).
      */
     private static final class ChannelSlices extends OutputStream {
         static final int SLICE = 256 * 1024;
