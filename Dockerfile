@@ -33,10 +33,11 @@ USER itar
 WORKDIR /app
 ENV ITAR_ARCHIVE_DIR=/data/archives \
     ITAR_STATE_DIR=/data/state
-# The memory budget (README, "Memory"): a 1 GiB heap, NIO's per-thread temporary direct buffers kept small
-# (a multi-MB write would otherwise stay cached off-heap per thread), and an exit rather than a limping JVM on
+# The memory budget (README, "Memory"): a 1 GiB heap, NIO's per-thread temporary direct buffers bounded at
+# 128 MiB (above the bound every socket read into a multi-MB fetch response allocated and zeroed a direct buffer of
+# the whole remaining response: most of a stream thread's time), and an exit rather than a limping JVM on
 # OutOfMemoryError (exactly-once state means a restart loses nothing). Override the whole variable to change it.
-ENV JAVA_TOOL_OPTIONS="-Xmx1g -Djdk.nio.maxCachedBufferSize=1048576 -XX:+ExitOnOutOfMemoryError"
+ENV JAVA_TOOL_OPTIONS="-Xmx1g -Djdk.nio.maxCachedBufferSize=134217728 -XX:+ExitOnOutOfMemoryError"
 VOLUME ["/data"]
 # HTTP /health (and metrics) of the ingestor.
 EXPOSE 8080

@@ -54,24 +54,28 @@ public final class FileDigester {
     public LongConsumer follower(Path file, Executor executor) {
         AtomicLong target = new AtomicLong();
         AtomicBoolean scheduled = new AtomicBoolean();
+        AtomicBoolean stopped = new AtomicBoolean();
         Runnable catchUp = new Runnable() {
             @Override
             public void run() {
                 try {
                     advanceTo(file, target.get());
                 } catch (IOException e) {
-                    // the file moved on (published or dropped): finish() digests whatever it needs itself
+                    // the file moved on (published, cut back or dropped): finish() digests what it needs itself
+                    stopped.set(true);
                 } finally {
                     scheduled.set(false);
                 }
-                if (target.get() > position()) {
+                if (!stopped.get() && target.get() > position()) {
                     schedule(this, scheduled, executor);
                 }
             }
         };
         return length -> {
             target.accumulateAndGet(length, Math::max);
-            schedule(catchUp, scheduled, executor);
+            if (!stopped.get()) {
+                schedule(catchUp, scheduled, executor);
+            }
         };
     }
 

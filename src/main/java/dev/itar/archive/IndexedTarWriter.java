@@ -7,7 +7,7 @@ import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.channels.Channels;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -85,7 +85,7 @@ public final class IndexedTarWriter implements Closeable {
         this.channel = ch;
         this.index = idx;
         this.counted = new CountingOutputStream(new BufferedOutputStream(
-                new ReachingFile(Channels.newOutputStream(ch), at.bodyBytes()), 1 << 16), at.bodyBytes());
+                new ReachingFile(new ChannelSlices(ch), at.bodyBytes()), 1 << 16), at.bodyBytes());
         // Record size 512: the end marker is exactly two zero blocks, no padding to 10240.
         this.tar = new TarArchiveOutputStream(counted, BLOCK, StandardCharsets.UTF_8.name());
         tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
@@ -403,6 +403,37 @@ public final class IndexedTarWriter implements Closeable {
                 Files.deleteIfExists(indexPath);
             } catch (IOException ignored) {
                 // a leftover temp file is hidden and never at the target
+            }
+        }
+    }
+
+    /**
+     * Writes to the channel at most {@link #SLICE} bytes at a time. The JDK copies a heap buffer into a temporary
+     * direct buffer of its whole remaining size for each write; above {@code jdk.nio.maxCachedBufferSize} that
+     * buffer is allocated, zeroed and freed per write, which for multi-megabyte chunks cost more than the write
+     * itself, and below it the thread keeps a buffer of the largest chunk. Slices use one small cached buffer
+     * whatever the setting. Closing it leaves the channel open (the writer closes it).
+     */
+    private static final class ChannelSlices extends OutputStream {
+        static final int SLICE = 256 * 1024;
+        private final FileChannel channel;
+
+        ChannelSlices(FileChannel channel) {
+            this.channel = channel;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            for (int done = 0; done < len; ) {
+                ByteBuffer slice = ByteBuffer.wrap(b, off + done, Math.min(SLICE, len - done));
+                while (slice.hasRemaining()) {
+                    done += channel.write(slice);
+                }
             }
         }
     }

@@ -75,7 +75,7 @@ final class IngestorProcess implements AutoCloseable {
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx" + heapMib + "m");
         cmd.add("-XX:+ExitOnOutOfMemoryError");
-        cmd.add("-Djdk.nio.maxCachedBufferSize=1048576"); // as the Dockerfile runs it
+        cmd.add("-Djdk.nio.maxCachedBufferSize=134217728"); // as the Dockerfile runs it
         cmd.addAll(GcLog.jvmOptions(gcLog));
         cmd.addAll(command.jvmOptions());
         cmd.add("-cp");

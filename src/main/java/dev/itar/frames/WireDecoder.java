@@ -13,9 +13,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
 
 import java.io.IOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Map;
@@ -81,8 +78,6 @@ public final class WireDecoder {
     public static final int MAX_DEPTH = 64;
     /** Allowed deviation of a ray direction's Euclidean norm from 1. */
     public static final double DIRECTION_TOLERANCE = 1e-3;
-    private static final double MIN_SQUARED_NORM = (1 - DIRECTION_TOLERANCE) * (1 - DIRECTION_TOLERANCE);
-    private static final double MAX_SQUARED_NORM = (1 + DIRECTION_TOLERANCE) * (1 + DIRECTION_TOLERANCE);
     /** Allowed element-wise deviation of RᵀR from I, and of det(R) from 1, in a pose matrix. */
     public static final double ROTATION_TOLERANCE = 1e-4;
     /** Most dimensions of a typed array. */
@@ -122,11 +117,6 @@ public final class WireDecoder {
     private static final ObjectMapper MAPPER = createMapper();
     /** Reads one field's value of the top-level map, with more fields after it. */
     private static final ObjectMapper SUBTREES = MAPPER.copy().disable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-    // little-endian views of the ray arrays: the per-element checks read them in place, no ByteBuffer
-    private static final VarHandle LE_FLOAT = MethodHandles.byteArrayViewVarHandle(float[].class,
-            ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle LE_LONG = MethodHandles.byteArrayViewVarHandle(long[].class,
-            ByteOrder.LITTLE_ENDIAN);
 
     private WireDecoder() {
     }
@@ -484,37 +474,9 @@ public final class WireDecoder {
         requireLength(f, "distance_m", distanceM, 4L * r * n,
                 "n=" + n + ", r=" + r + " needs " + 4L * r * n + " (float32 R×N)");
 
-        for (int i = 0; i < n; i++) {
-            float x = (float) LE_FLOAT.get(direction, 12 * i);
-            float y = (float) LE_FLOAT.get(direction, 12 * i + 4);
-            float z = (float) LE_FLOAT.get(direction, 12 * i + 8);
-            double squared = (double) x * x + (double) y * y + (double) z * z;
-            // the squared norm against the squared bounds: no square root per ray; false for NaN and infinity too
-            if (squared >= MIN_SQUARED_NORM && squared <= MAX_SQUARED_NORM) {
-                continue;
-            }
-            double norm = Math.sqrt(squared);
-            if (!Float.isFinite(x) || !Float.isFinite(y) || !Float.isFinite(z)
-                    || Math.abs(norm - 1) > DIRECTION_TOLERANCE) {
-                throw f.error(OUT_OF_RANGE, "direction", "ray " + i + " is (" + x + ", " + y + ", " + z
-                        + ") with norm " + norm + "; directions must be unit vectors (|norm-1| <= "
-                        + DIRECTION_TOLERANCE + ")");
-            }
-        }
-        for (int i = 0; i < n; i++) {
-            long t = (long) LE_LONG.get(timestampUs, 8 * i);
-            if (Long.compareUnsigned(t, t0) < 0 || Long.compareUnsigned(t, t1) > 0) {
-                throw f.error(OUT_OF_RANGE, "timestamp_us", "ray " + i + " is " + Long.toUnsignedString(t)
-                        + ", outside the frame interval [t0=" + t0 + ", t1=" + t1 + "]");
-            }
-        }
-        for (int i = 0; i < r * n; i++) {
-            float d = (float) LE_FLOAT.get(distanceM, 4 * i);
-            if (!Float.isNaN(d) && !(d >= 0 && d < Float.POSITIVE_INFINITY)) {
-                throw f.error(OUT_OF_RANGE, "distance_m", "return " + i / n + " of ray " + i % n + " is " + d
-                        + "; distances must be finite and >= 0, or NaN for an absent return");
-            }
-        }
+        RayChecks.directions(f, direction, n);
+        RayChecks.timestamps(f, timestampUs, n, t0, t1);
+        RayChecks.distances(f, distanceM, r, n);
         return new Rays(n, r, direction, timestampUs, distanceM);
     }
 
@@ -547,22 +509,7 @@ public final class WireDecoder {
         byte[] intensity = f.bytes("intensity", "float32 R×N");
         requireLength(f, "intensity", intensity, 4L * r * n,
                 "n=" + n + ", r=" + r + " needs " + 4L * r * n + " (float32 R×N)");
-        byte[] distanceM = rays.distanceM();
-        for (int i = 0; i < r * n; i++) {
-            float value = (float) LE_FLOAT.get(intensity, 4 * i);
-            float d = (float) LE_FLOAT.get(distanceM, 4 * i);
-            if (Float.isNaN(value) == Float.isNaN(d) && (Float.isNaN(value) || (value >= 0 && value <= 1))) {
-                continue; // the common case: no reason text to build (building it per element was most of a decode)
-            }
-            String where = "return " + i / n + " of ray " + i % n;
-            if (Float.isNaN(value) != Float.isNaN(d)) {
-                throw f.error(OUT_OF_RANGE, "intensity", where + " is " + value + " while distance_m is " + d
-                        + "; intensity must be NaN exactly where distance_m is NaN");
-            }
-            if (!Float.isNaN(value) && !(value >= 0 && value <= 1)) {
-                throw f.error(OUT_OF_RANGE, "intensity", where + " is " + value + "; intensities must be in [0, 1]");
-            }
-        }
+        RayChecks.intensities(f, intensity, rays.distanceM(), n);
         byte[] modelElement = null;
         if (f.has("model_element")) {
             modelElement = f.bytes("model_element", "uint16 N×2");

@@ -40,6 +40,20 @@ class FileDigesterTest {
     }
 
     @Test
+    void aFollowerStopsForGoodWhenTheFileIsNotThere() throws Exception {
+        FileDigester digester = new FileDigester();
+        java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+        LongConsumer follower = digester.follower(dir.resolve("gone.itar"), r -> {
+            runs.incrementAndGet();
+            r.run();
+        });
+        follower.accept(1000);
+        follower.accept(2000);
+        assertThat(runs).hasValue(1); // no retry loop, and nothing scheduled after the first failure
+        assertThat(digester.position()).isZero();
+    }
+
+    @Test
     void aFollowerThatCannotRunLeavesTheWholeFileToFinish() throws Exception {
         Path target = dir.resolve("b.itar");
         FileDigester digester = new FileDigester();

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
@@ -125,6 +126,26 @@ class IndexedTarWriterTest {
             }
         }
         assertThat(Files.readAllBytes(pieces)).isEqualTo(Files.readAllBytes(whole));
+    }
+
+    @Test
+    void aMemberLargerThanOneWriteToTheFileRoundTripsFromItsSpanOfTheArray() throws Exception {
+        // a member of several megabytes (a lidar chunk) reaches the file in several writes; taken from the middle
+        // of a larger array, as frame items hand their chunks over
+        byte[] value = new byte[3 * 1024 * 1024 + 777];
+        new SplittableRandom(9).nextBytes(value);
+        int from = 333;
+        int length = value.length - from - 100;
+        Path file = dir.resolve("big.itar");
+        try (IndexedTarWriter w = IndexedTarWriter.create(file)) {
+            w.put("a/c/0", value, from, length);
+            w.put("a/c/1", new byte[] {7});
+        }
+        try (IndexedTarReader r = IndexedTarReader.open(file)) {
+            assertThat(r.get("a/c/0")).hasValueSatisfying(b -> assertThat(b).isEqualTo(
+                    Arrays.copyOfRange(value, from, from + length)));
+            assertThat(r.get("a/c/1")).contains(new byte[] {7});
+        }
     }
 
     @Test
