@@ -56,13 +56,13 @@ final class SegmentSealJob implements Callable<SealOutcome> {
     private final RootDialect dialect;
     /** Writes of this segment's archive begun before this were left by a crashed earlier owner. */
     private final Instant staleBefore;
-    /** Where the archive's digests follow it, and its committed body is forced, while it is finished. */
-    private final Executor digests;
+    /** Where, while the archive is finished, its committed body is forced and its digests follow it. */
+    private final Executor background;
 
     SegmentSealJob(UnsealedSegment segment, ArchiveStore archives, RootDialect dialect, Instant staleBefore,
-                   Executor digests) {
+                   Executor background) {
         this.segment = segment;
-        this.digests = digests;
+        this.background = background;
         this.request = segment.sealRequest();
         this.archives = archives;
         this.dialect = dialect;
@@ -87,7 +87,7 @@ final class SegmentSealJob implements Callable<SealOutcome> {
         // on another thread while the metadata is written: the committed body goes to disk, and the digests follow
         // the archive, so that neither waits for the finished file
         forceInBackground(segment);
-        LongConsumer digestUpTo = segment.digester().follower(segment.body(), digests);
+        LongConsumer digestUpTo = segment.digester().follower(segment.body(), background);
         archive.onWritten(digestUpTo);
         digestUpTo.accept(segment.committedBody().bodyBytes());
         ZarrArchiveWriter zarr;
@@ -108,7 +108,7 @@ final class SegmentSealJob implements Callable<SealOutcome> {
 
     private void forceInBackground(UnsealedSegment s) {
         try {
-            digests.execute(() -> {
+            background.execute(() -> {
                 try {
                     AtomicFiles.forceData(s.body());
                 } catch (IOException e) {
