@@ -3,6 +3,7 @@ package dev.itar;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 
 /**
  * The reference archives written by NVIDIA ncore's own code, kept in the repository under
@@ -21,6 +22,11 @@ public final class Fixtures {
     public static final Path DRIVE_M_SUMMARY = NCORE_V2.resolve("drive-m.ncore4.zarr.summary.json");
     /** The same sequence split by ncore into component-group stores: its sequence meta file. */
     public static final Path DRIVE_M_SPLIT = NCORE_V2.resolve("drive-m-split/drive-m.json");
+
+    /** The two zarr-format-2 archives every reader test runs on (a parameter source: {@code Fixtures#zarrV2Archives}). */
+    public static Stream<Path> zarrV2Archives() {
+        return Stream.of(PLAIN_1, DRIVE_A);
+    }
 
     /** The manifest beside an archive: {@code X.zarr.itar} → {@code X.zarr.summary.json}. */
     public static Path summaryOf(Path archive) {

@@ -10,17 +10,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Our index CBOR must be byte-identical to what Python's cbor2 writes for the same table. */
 class CborTest {
-    static Stream<Path> fixtures() {
-        return FixtureReadTest.fixtures();
-    }
-
     static byte[] encodeIndex(List<IndexEntry> entries) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (JsonGenerator gen = Cbor.generator(out)) {
@@ -42,7 +37,7 @@ class CborTest {
     }
 
     @ParameterizedTest
-    @MethodSource("fixtures")
+    @MethodSource("dev.itar.Fixtures#zarrV2Archives")
     void reencodingNcoreIndexGivesCbor2sBytes(Path fixture) throws Exception {
         byte[] file = Files.readAllBytes(fixture);
         try (IndexedTarReader r = IndexedTarReader.open(fixture)) {

@@ -2,22 +2,16 @@ package dev.itar.archive;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.itar.Fixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Archives written by ncore's own Python code (zarr format 2) must read and verify. */
 class FixtureReadTest {
-    static Stream<Path> fixtures() {
-        return Stream.of(Fixtures.PLAIN_1, Fixtures.DRIVE_A);
-    }
-
     @ParameterizedTest
-    @MethodSource("fixtures")
+    @MethodSource("dev.itar.Fixtures#zarrV2Archives")
     void listsTheTarMembers(Path fixture) throws Exception {
         try (IndexedTarReader r = IndexedTarReader.open(fixture)) {
             List<IndexEntry> tarMembers = ArchiveVerifier.verify(fixture).members();
@@ -27,7 +21,7 @@ class FixtureReadTest {
     }
 
     @ParameterizedTest
-    @MethodSource("fixtures")
+    @MethodSource("dev.itar.Fixtures#zarrV2Archives")
     void everyEntryReadsTheSameThroughTailBufferAndPositionalReads(Path fixture) throws Exception {
         byte[] file = Files.readAllBytes(fixture);
         try (IndexedTarReader big = IndexedTarReader.open(fixture);
@@ -48,7 +42,7 @@ class FixtureReadTest {
     }
 
     @ParameterizedTest
-    @MethodSource("fixtures")
+    @MethodSource("dev.itar.Fixtures#zarrV2Archives")
     void verifierAcceptsNcoreFilesAndReportsTheZeroGap(Path fixture) throws Exception {
         ArchiveVerifier.Report report = ArchiveVerifier.verify(fixture);
         assertThat(report.problems()).isEmpty();

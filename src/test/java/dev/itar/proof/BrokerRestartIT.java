@@ -1,7 +1,6 @@
 package dev.itar.proof;
 
 import dev.itar.archive.ArchiveVerifier;
-import dev.itar.frames.EndFrame;
 import dev.itar.ingest.IngestApplication;
 import dev.itar.ingest.IngestConfig;
 import dev.itar.ingest.IngestMetrics;
@@ -39,8 +38,8 @@ class BrokerRestartIT {
         String bootstrap = KAFKA.bootstrapServers();
         VehicleSimulator sim = ProofKit.simulator("brokerrestart", 3.0, 11);
         List<SimRecord> records = ProofKit.records(sim);
-        List<SimRecord> body = records.stream().filter(r -> !(r.frame() instanceof EndFrame)).toList();
-        List<SimRecord> end = records.stream().filter(r -> r.frame() instanceof EndFrame).toList();
+        List<SimRecord> body = ProofKit.body(records);
+        List<SimRecord> end = ProofKit.ends(records);
         int half = body.size() / 2;
         String id = sim.recordingIds().get(0);
 

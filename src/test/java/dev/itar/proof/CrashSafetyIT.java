@@ -1,8 +1,6 @@
 package dev.itar.proof;
 
 import dev.itar.archive.ArchiveVerifier;
-import dev.itar.frames.EndFrame;
-import dev.itar.frames.SensorFrame;
 import dev.itar.ingest.IngestApplication;
 import dev.itar.ingest.IngestConfig;
 import dev.itar.ingest.IngestMetrics;
@@ -64,9 +62,9 @@ class CrashSafetyIT {
         String bootstrap = KAFKA.bootstrapServers();
         VehicleSimulator sim = ProofKit.simulator("crash", 4.0, 7);
         List<SimRecord> records = ProofKit.records(sim);
-        List<SimRecord> body = records.stream().filter(r -> !(r.frame() instanceof EndFrame)).toList();
-        List<SimRecord> end = records.stream().filter(r -> r.frame() instanceof EndFrame).toList();
-        long sensorFrames = body.stream().filter(r -> r.frame() instanceof SensorFrame).count();
+        List<SimRecord> body = ProofKit.body(records);
+        List<SimRecord> end = ProofKit.ends(records);
+        long sensorFrames = ProofKit.sensorFrames(body);
         String id = sim.recordingIds().get(0);
 
         Path archives = tmp.resolve("archives");

@@ -1,6 +1,8 @@
 package dev.itar.proof;
 
 import dev.itar.archive.FileDigests;
+import dev.itar.frames.EndFrame;
+import dev.itar.frames.SensorFrame;
 import dev.itar.ingest.IngestApplication;
 import dev.itar.ingest.IngestConfig;
 import dev.itar.ingest.IngestMetrics;
@@ -107,6 +109,20 @@ final class ProofKit {
             out.add(it.next());
         }
         return out;
+    }
+
+    /** The records before the {@code end}: what a test sends first, to end the recording later. */
+    static List<SimRecord> body(List<SimRecord> records) {
+        return records.stream().filter(r -> !(r.frame() instanceof EndFrame)).toList();
+    }
+
+    /** The {@code end} records. */
+    static List<SimRecord> ends(List<SimRecord> records) {
+        return records.stream().filter(r -> r.frame() instanceof EndFrame).toList();
+    }
+
+    static long sensorFrames(List<SimRecord> records) {
+        return records.stream().filter(r -> r.frame() instanceof SensorFrame).count();
     }
 
     static KafkaProducer<byte[], byte[]> producer(String bootstrap) {

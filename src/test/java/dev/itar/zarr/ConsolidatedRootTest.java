@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
-import dev.itar.Fixtures;
 import dev.itar.archive.ArchiveFormatException;
 import dev.itar.archive.Compression;
 import dev.itar.archive.IndexEntry;
@@ -17,7 +16,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -61,13 +59,9 @@ class ConsolidatedRootTest {
         }
     }
 
-    static Stream<Path> fixtures() {
-        return Stream.of(Fixtures.PLAIN_1, Fixtures.DRIVE_A);
-    }
-
     /** Archives written by ncore's own Python code (zarr format 2). */
     @ParameterizedTest
-    @MethodSource("fixtures")
+    @MethodSource("dev.itar.Fixtures#zarrV2Archives")
     void decodesLegacyConsolidatedMetadata(Path fixture) throws Exception {
         try (IndexedTarReader r = IndexedTarReader.open(fixture)) {
             assertThat(ConsolidatedRoot.dialect(r)).isEmpty();

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
-import dev.itar.Fixtures;
 import dev.itar.archive.Cbor;
 import dev.itar.archive.IndexedTarReader;
 import java.io.ByteArrayInputStream;
@@ -12,7 +11,6 @@ import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -20,10 +18,6 @@ import org.tukaani.xz.XZInputStream;
 
 /** Metadata CBOR must be byte-identical to what Python's cbor2 writes for the same document. */
 class MetadataCborTest {
-    static Stream<Path> fixtures() {
-        return Stream.of(Fixtures.PLAIN_1, Fixtures.DRIVE_A);
-    }
-
     static byte[] encode(Object value) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (JsonGenerator gen = Cbor.generator(out)) {
@@ -33,7 +27,7 @@ class MetadataCborTest {
     }
 
     @ParameterizedTest
-    @MethodSource("fixtures")
+    @MethodSource("dev.itar.Fixtures#zarrV2Archives")
     void reencodingNcoresConsolidatedMetadataGivesCbor2sBytes(Path fixture) throws Exception {
         byte[] cbor2;
         try (IndexedTarReader r = IndexedTarReader.open(fixture)) {
