@@ -220,13 +220,7 @@ final class IngestorProcess implements AutoCloseable {
      */
     GcLog.Collection collectGarbage() throws IOException, InterruptedException {
         long asked = System.currentTimeMillis();
-        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-        Process p = new ProcessBuilder(jcmd.toString(), Long.toString(process.pid()), "GC.run")
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            p.destroyForcibly();
-            throw new IllegalStateException(jcmd + " " + process.pid() + " GC.run failed");
-        }
+        Jcmd.run(process.pid(), "GC.run");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
             for (GcLog.Collection c : GcLog.read(gcLog)) {
@@ -236,7 +230,7 @@ final class IngestorProcess implements AutoCloseable {
             }
             LockSupport.parkNanos(POLL_NANOS);
         }
-        throw new IllegalStateException("ingestor " + name + " logged no collection after " + jcmd + " GC.run");
+        throw new IllegalStateException("ingestor " + name + " logged no collection after jcmd GC.run");
     }
 
     /** CPU seconds the child's live threads have used since it started, by kind ({@link ThreadCpu#kind}). */

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -29,7 +28,7 @@ final class ThreadCpu {
 
     /** CPU seconds per kind ({@link #kind}) of the threads of {@code pid} alive now. */
     static Map<String, Double> byKind(long pid) throws IOException, InterruptedException {
-        Map<Long, String> names = javaThreadNames(threadDump(pid));
+        Map<Long, String> names = javaThreadNames(Jcmd.run(pid, "Thread.print"));
         Map<String, Double> seconds = new TreeMap<>();
         try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
             for (Path task : tasks) {
@@ -88,18 +87,5 @@ final class ThreadCpu {
 
     private static String kernelName(String stat) {
         return stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-    }
-
-    private static String threadDump(long pid) throws IOException, InterruptedException {
-        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-        Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "Thread.print").redirectErrorStream(true)
-                .start();
-        byte[] out = p.getInputStream().readAllBytes();
-        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            p.destroyForcibly();
-            throw new IOException(jcmd + " " + pid + " Thread.print failed: "
-                    + new String(out, StandardCharsets.UTF_8).lines().findFirst().orElse(""));
-        }
-        return new String(out, StandardCharsets.UTF_8);
     }
 }

@@ -168,19 +168,20 @@ public final class SequenceSealer {
      * with the same attributes), and then it is not rendered again.
      */
     private static final class FrameNodeRenderings {
-        private final Map<String, FrameNode> lastNode = new HashMap<>();
-        private final Map<String, RenderedNode> lastRendering = new HashMap<>();
+        private record Rendering(FrameNode node, RenderedNode rendered) {
+        }
+
+        private final Map<String, Rendering> last = new HashMap<>();
 
         RenderedNode of(FrameEntry frame, FrameNode node) {
             String place = frame.component() + "/" + frame.sensor() + "/" + node.path();
-            RenderedNode rendered = lastRendering.get(place);
-            if (rendered == null || !node.equals(lastNode.get(place))) {
-                rendered = node.array() ? RenderedNode.of(NodeMetadata.array(node))
-                        : RenderedNode.of(NodeMetadata.group(node));
-                lastNode.put(place, node);
-                lastRendering.put(place, rendered);
+            Rendering r = last.get(place);
+            if (r == null || !r.node().equals(node)) {
+                r = new Rendering(node, node.array() ? RenderedNode.of(NodeMetadata.array(node))
+                        : RenderedNode.of(NodeMetadata.group(node)));
+                last.put(place, r);
             }
-            return rendered;
+            return r.rendered();
         }
     }
 
