@@ -30,6 +30,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -48,7 +49,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *     {@code idle_ms} (wall clock now minus the last record timestamp). 503 while the store is not queryable.</li>
  * <li>{@code GET /metrics}: Prometheus text format 0.0.4 of the application's Micrometer registry
  *     ({@link IngestMetrics}: the pipeline's meters and Kafka Streams' metrics) plus the JVM's heap, garbage
- *     collection and thread meters, which this endpoint binds while it runs.</li>
+ *     collection and thread meters, which this endpoint binds while it runs. {@code ?name[]=<family>} (repeatable,
+ *     as Prometheus' own clients take it) limits the answer to those metric families, e.g.
+ *     {@code /metrics?name[]=itar_records_accepted_total}: a poller that wants one counter often does not make
+ *     the application render every Kafka client metric each time.</li>
  * </ul>
  *
  * Other paths are 404, other methods than GET and HEAD 405. Listens on {@code http.host} (127.0.0.1 by default)
@@ -145,7 +149,7 @@ public final class StatusServer implements AutoCloseable {
                 response = switch (path) {
                     case "/health" -> health();
                     case "/recordings" -> recordings();
-                    default -> metrics();
+                    default -> metrics(exchange.getRequestURI().getRawQuery());
                 };
             }
             exchange.getResponseHeaders().set("Content-Type", response.contentType());
@@ -221,9 +225,11 @@ public final class StatusServer implements AutoCloseable {
         return json(200, n);
     }
 
-    private Response metrics() {
-        return new Response(200, METRICS_CONTENT_TYPE,
-                app.metrics().registry().scrape().getBytes(StandardCharsets.UTF_8));
+    private Response metrics(String rawQuery) {
+        Set<String> names = MetricsQuery.names(rawQuery);
+        PrometheusMeterRegistry registry = app.metrics().registry();
+        String body = names.isEmpty() ? registry.scrape() : registry.scrape(METRICS_CONTENT_TYPE, names);
+        return new Response(200, METRICS_CONTENT_TYPE, body.getBytes(StandardCharsets.UTF_8));
     }
 
     private static ObjectNode error(String message) {

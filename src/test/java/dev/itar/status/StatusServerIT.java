@@ -151,6 +151,14 @@ class StatusServerIT {
             assertThat(metrics.body()).contains("# TYPE itar_records_accepted_total counter\n",
                     "# TYPE itar_open_recordings gauge\n", "# TYPE itar_seal_duration_seconds summary\n");
 
+            // only the families asked for, under the names /metrics prints
+            HttpResponse<String> some = get(base,
+                    "/metrics?name%5B%5D=itar_records_accepted_total&name%5B%5D=itar_open_recordings");
+            assertThat(some.statusCode()).isEqualTo(200);
+            assertThat(some.body().lines().filter(l -> !l.startsWith("#")))
+                    .containsExactlyInAnyOrder("itar_open_recordings 1.0", "itar_records_accepted_total{type=\"camera\"} 5.0",
+                            "itar_records_accepted_total{type=\"start\"} 1.0");
+
             assertThat(get(base, "/nope").statusCode()).isEqualTo(404);
             HttpResponse<String> post = http.send(HttpRequest.newBuilder(base.resolve("/health"))
                     .POST(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofString());
