@@ -493,7 +493,7 @@ final class RecordingProcessor implements Processor<byte[], byte[], byte[], byte
 
     /** Drops a segment without sealing it: deletes of its keys drop it from the store and its changelog. */
     private void drop(UnsealedSegment s) {
-        unsealed.keysOf(s).forEach(k -> unsealedLog.delete(Bytes.wrap(k)));
+        UnsealedArchiveStore.keysOf(s).forEach(k -> unsealedLog.delete(Bytes.wrap(k)));
     }
 
     /**
@@ -561,7 +561,7 @@ final class RecordingProcessor implements Processor<byte[], byte[], byte[], byte
         if (retries.remove(key) != null) {
             metrics.sealRecovered(id, key.segment());
         }
-        for (byte[] k : unsealed.keysOf(segment.get())) {
+        for (byte[] k : o.segmentKeys()) {
             unsealedLog.delete(Bytes.wrap(k)); // the changelog forgets the segment (compaction frees it)
         }
         store.deleteSegment(id, key.segment());

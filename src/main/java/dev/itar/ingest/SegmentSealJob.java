@@ -75,10 +75,11 @@ final class SegmentSealJob implements Callable<SealOutcome> {
         try {
             SealedMarker marker = segment.isPublished() ? SealedMarker.read(segment.marker()) : seal();
             publish(marker);
-            return new SealOutcome(segment.key(), request, marker, null, System.nanoTime() - started);
+            return SealOutcome.sealed(segment.key(), request, marker, UnsealedArchiveStore.keysOf(segment),
+                    System.nanoTime() - started);
         } catch (IOException | RuntimeException e) {
             segment.resetDigester(); // a failed attempt may have read past the committed body
-            return new SealOutcome(segment.key(), request, null, e, System.nanoTime() - started);
+            return SealOutcome.failed(segment.key(), request, e, System.nanoTime() - started);
         }
     }
 

@@ -335,9 +335,15 @@ final class UnsealedArchiveStore implements KeyValueStore<Bytes, byte[]> {
             return;
         }
         SegmentSealJob job = new SegmentSealJob(s, archives, dialect, activeSince, executor);
+        long submitted = System.nanoTime();
         Future<?> f = executor.submit(() -> {
             try {
                 outcomes.add(job.call());
+            } catch (Error e) {
+                // the executor's future would keep it to itself: the seal would neither finish nor be retried
+                LOG.error("task {}: sealing {} failed: {}", taskId, key, e.toString(), e);
+                outcomes.add(SealOutcome.failed(key, s.sealRequest(),
+                        new IllegalStateException("sealing " + s + " failed: " + e, e), System.nanoTime() - submitted));
             } finally {
                 running.remove(key);
             }
@@ -363,7 +369,7 @@ final class UnsealedArchiveStore implements KeyValueStore<Bytes, byte[]> {
     }
 
     /** The changelog keys of everything a segment holds, for the deletes that drop it (log compaction then frees them). */
-    List<byte[]> keysOf(UnsealedSegment s) {
+    static List<byte[]> keysOf(UnsealedSegment s) {
         List<byte[]> keys = new ArrayList<>();
         try (ItemLog.Records records = ItemLog.read(s.items(), s.committedItemBytes())) {
             while (records.hasNext()) {

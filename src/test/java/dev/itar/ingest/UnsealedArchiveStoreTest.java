@@ -134,7 +134,7 @@ class UnsealedArchiveStoreTest {
         store = open(state);
         UnsealedSegment s = store.segment(key).orElseThrow();
         assertThat(s.contentItems()).isEqualTo(2); // the frame and the observation
-        assertThat(store.keysOf(s)).containsExactlyElementsOf(keys);
+        assertThat(UnsealedArchiveStore.keysOf(s)).containsExactlyElementsOf(keys);
         requestSeal(store, key);
         store.commit(Map.of(CHANGELOG, 6L));
         outcomes.addAll(store.drainOutcomes());
