@@ -98,7 +98,7 @@ final class SegmentSealJob implements Callable<SealOutcome> {
             archive.abort();
             throw e;
         }
-        SealedSequence sealed = new SequenceSealer().seal(zarr, new Content());
+        SealedSequence sealed = new SequenceSealer(background).seal(zarr, new Content());
         FileDigests digests = segment.digester().finish(segment.body(), sealed.bytes());
         SealedMarker marker = new SealedMarker(request.archiveName(), request.sequenceMeta(), sealed.bytes(),
                 digests.sha256(), digests.md5(), sealed.intervalStart(), sealed.intervalStop(),

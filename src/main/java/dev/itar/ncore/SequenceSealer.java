@@ -12,9 +12,11 @@ import dev.itar.frames.IntrinsicsFrame;
 import dev.itar.frames.PoseFrame;
 import dev.itar.frames.StaticPoseFrame;
 import dev.itar.zarr.ArrayMetadata;
+import dev.itar.zarr.GroupMetadata;
 import dev.itar.zarr.RenderedNode;
 import dev.itar.zarr.ZarrArchiveWriter;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,6 +33,10 @@ import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Seals one sequence: declares every node of the ncore v4 layout — each frame's nodes from its {@link FrameEntry},
@@ -39,6 +45,10 @@ import java.util.TreeSet;
  * renders each node's {@code zarr.json} once and consolidates the root, and finishes the archive. The chunks are
  * the caller's: already in the archive (ingest stores them as frames arrive) or written first ({@link
  * #seal(SealRequest)}).
+ *
+ * <p>The dynamic poses (one node whose attribute lists every sample) are collected and rendered beside the frames'
+ * nodes, on the executor given, when it has a thread free; otherwise, and with the default, on the sealing thread.
+ * Either way the same bytes are written in the same order.
  *
  * <p>Memory: per frame only its (t1, t0) and per pose sample its matrix are kept, for the attributes that list
  * them; node metadata passes through one node at a time. Output bytes are a pure function of the content and its
@@ -50,6 +60,18 @@ import java.util.TreeSet;
  */
 public final class SequenceSealer {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private final Executor beside;
+
+    /** A sealer that does all its work on the calling thread. */
+    public SequenceSealer() {
+        this(Runnable::run);
+    }
+
+    /** @param beside where the dynamic poses are prepared while the frames are written (see the class comment) */
+    public SequenceSealer(Executor beside) {
+        this.beside = beside;
+    }
 
     /**
      * Writes {@code <dir>/<id>.ncore4.zarr.itar} from a request that brings its chunks, then {@code <dir>/<id>.json}.
@@ -89,6 +111,12 @@ public final class SequenceSealer {
      *                                  meta data for a component the sequence does not have
      */
     public SealedSequence seal(ZarrArchiveWriter zarr, SequenceContent content) throws IOException {
+        FutureTask<DynamicPoses> poses = new FutureTask<>(() -> DynamicPoses.of(content.poses()));
+        try {
+            beside.execute(poses);
+        } catch (RejectedExecutionException e) {
+            // shutting down: it runs below, on this thread
+        }
         try {
             SortedMap<String, FrameTimes> framesBySensor = new TreeMap<>();
             Interval interval = new Interval();
@@ -101,7 +129,9 @@ public final class SequenceSealer {
                 interval.add(f.t1());
                 writeFrame(zarr, f, renderings);
             }
-            SortedMap<String, SortedMap<Long, double[]>> dynamic = collectPoses(content.poses(), interval);
+            poses.run(); // unless it has started elsewhere
+            DynamicPoses dynamic = DynamicPoses.await(poses);
+            interval.add(dynamic.interval());
             SortedMap<String, StaticPoseFrame> statics = new TreeMap<>();
             for (StaticPoseFrame p : content.staticPoses()) {
                 if (statics.put(PyRepr.pair(p.source(), p.target()), p) != null) {
@@ -134,7 +164,7 @@ public final class SequenceSealer {
             for (var s : framesBySensor.entrySet()) {
                 zarr.createGroup(s.getKey() + "/frames", SequenceLayout.framesAttributes(s.getValue().sorted(s.getKey())));
             }
-            writePoses(zarr, dynamic, statics);
+            writePoses(zarr, dynamic.node(), statics);
             writeIntrinsics(zarr, content.intrinsics());
             zarr.createGroup("", SequenceLayout.rootAttributes(content.header().sequenceId(), interval.start(),
                     interval.end() + 1, content.header().genericMetaData()));
@@ -144,6 +174,7 @@ public final class SequenceSealer {
             framesBySensor.forEach((k, v) -> counts.put(k, (long) v.size()));
             return new SealedSequence(content.header(), bytes, interval.start(), interval.end() + 1, counts, components);
         } catch (IOException | RuntimeException e) {
+            poses.cancel(false); // not wanted any more, if it has not started
             zarr.abort();
             throw e;
         }
@@ -182,6 +213,35 @@ public final class SequenceSealer {
                 last.put(place, r);
             }
             return r.rendered();
+        }
+    }
+
+    /** The rendered {@code dynamic_poses} node and the interval its samples span. */
+    private record DynamicPoses(RenderedNode node, Interval interval) {
+        static DynamicPoses of(Iterator<PoseFrame> poses) {
+            Interval interval = new Interval();
+            Map<String, Object> attributes = new LinkedHashMap<>();
+            collectPoses(poses, interval).forEach((k, samples) -> attributes.put(k, SequenceLayout.dynamicPoses(samples)));
+            return new DynamicPoses(RenderedNode.of(new GroupMetadata(attributes)), interval);
+        }
+
+        /** The result of {@code task}, which has run; its failure is thrown as it was thrown. */
+        static DynamicPoses await(FutureTask<DynamicPoses> task) throws IOException {
+            try {
+                return task.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while the dynamic poses were prepared");
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof RuntimeException r) {
+                    throw r;
+                }
+                if (cause instanceof Error err) {
+                    throw err;
+                }
+                throw new IOException(cause);
+            }
         }
     }
 
@@ -306,14 +366,12 @@ public final class SequenceSealer {
         return done;
     }
 
-    private static void writePoses(ZarrArchiveWriter zarr, SortedMap<String, SortedMap<Long, double[]>> dynamic,
+    private static void writePoses(ZarrArchiveWriter zarr, RenderedNode dynamic,
                                    SortedMap<String, StaticPoseFrame> statics) throws IOException {
         Map<String, Object> staticAttrs = new LinkedHashMap<>();
         statics.forEach((k, p) -> staticAttrs.put(k, SequenceLayout.staticPose(p)));
-        Map<String, Object> dynamicAttrs = new LinkedHashMap<>();
-        dynamic.forEach((k, samples) -> dynamicAttrs.put(k, SequenceLayout.dynamicPoses(samples)));
         zarr.createGroup("poses/default/static_poses", staticAttrs);
-        zarr.createGroup("poses/default/dynamic_poses", dynamicAttrs);
+        zarr.createNode("poses/default/dynamic_poses", dynamic);
     }
 
     private static void writeIntrinsics(ZarrArchiveWriter zarr, List<IntrinsicsFrame> intrinsics) throws IOException {
@@ -339,6 +397,11 @@ public final class SequenceSealer {
         void add(long t) {
             start = Math.min(start, t);
             end = Math.max(end, t);
+        }
+
+        void add(Interval other) {
+            start = Math.min(start, other.start);
+            end = Math.max(end, other.end);
         }
 
         long start() {

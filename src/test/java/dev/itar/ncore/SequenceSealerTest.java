@@ -29,6 +29,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -88,6 +90,41 @@ class SequenceSealerTest {
             assertThat(r.contains("zarr.json")).isFalse(); // root only as the consolidated, compressed record
             // every key once: chunk and metadata records
             assertThat(r.entries().stream().map(e -> e.key()).distinct().count()).isEqualTo(r.entries().size());
+        }
+    }
+
+    @Test
+    void posesPreparedOnAnotherThreadGiveTheSameBytesAndTheSameErrors() throws Exception {
+        List<EncodedFrame> frames = cameraFrames(130, 110, 120);
+        List<PoseFrame> poses = new ArrayList<>();
+        for (long t = 90; t < 150; t += 2) {
+            double[] m = IDENTITY.clone();
+            m[3] = t / 7.0;
+            poses.add(new PoseFrame("rig", "world", t, m));
+        }
+        SequenceHeader header = new SequenceHeader("seq-1", null, OptionalLong.empty());
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            SequenceSealer beside = new SequenceSealer(pool);
+            SealResult inline = sealer.seal(request(dir.resolve("inline"), "rec", frames, poses, header));
+            SealResult pooled = beside.seal(request(dir.resolve("pooled"), "rec", frames, poses, header));
+            assertThat(Files.readAllBytes(pooled.archive())).isEqualTo(Files.readAllBytes(inline.archive()));
+            assertThat(pooled.intervalStart()).isEqualTo(90);
+
+            double[] moved = IDENTITY.clone();
+            moved[3] = 2;
+            List<PoseFrame> conflicting = List.of(new PoseFrame("rig", "world", 1, IDENTITY),
+                    new PoseFrame("rig", "world", 1, moved));
+            assertThatThrownBy(() -> beside.seal(request(dir.resolve("bad"), "rec", frames, conflicting, header)))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("conflicting pose samples (rig, world) at t=1");
+            assertThat(dir.resolve("bad")).isEmptyDirectory();
+
+            pool.shutdown(); // a sealer whose executor refuses work does it all itself
+            SealResult refused = beside.seal(request(dir.resolve("refused"), "rec", frames, poses, header));
+            assertThat(Files.readAllBytes(refused.archive())).isEqualTo(Files.readAllBytes(inline.archive()));
+        } finally {
+            pool.shutdownNow();
         }
     }
 
