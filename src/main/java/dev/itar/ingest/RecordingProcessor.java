@@ -26,12 +26,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -227,10 +224,9 @@ final class RecordingProcessor implements Processor<byte[], byte[], byte[], byte
         boolean wasOpen = cached != null;
         RecordingHeader header = (wasOpen ? cached : RecordingHeader.opened(record.timestamp()))
                 .seen(record.timestamp());
-        String sha = sha256(record.value());
         Outcome outcome;
         try {
-            outcome = applyFrame(id, frame, header, sha);
+            outcome = applyFrame(id, frame, header, record.value());
         } catch (IllegalArgumentException e) {
             // the wire decoder accepted it but ncore's encoder did not: still bad input, never a crash
             outcome = Outcome.deadLetter(DeadLetters.REJECTED, "the " + frame.type() + " record is valid on the wire "
@@ -244,7 +240,8 @@ final class RecordingProcessor implements Processor<byte[], byte[], byte[], byte
             case ACCEPTED -> {
                 header = outcome.header() != null ? outcome.header() : header;
                 if (frame instanceof StartFrame s) {
-                    header = header.started(s.sequenceId().orElse(null), s.meta().isEmpty() ? null : s.meta(), sha);
+                    header = header.started(s.sequenceId().orElse(null), s.meta().isEmpty() ? null : s.meta(),
+                            RecordFingerprint.of(record.value()));
                 }
                 header = header.accepted(frame.type());
                 metrics.recordAccepted(frame.type(), record.value().length);
@@ -279,23 +276,27 @@ final class RecordingProcessor implements Processor<byte[], byte[], byte[], byte
         }
     }
 
-    private Outcome applyFrame(String id, Frame frame, RecordingHeader header, String sha) {
+    /**
+     * Applies one decoded record. Its {@code value} is fingerprinted only where the record is stored or compared
+     * with a stored one, so each record's bytes are read for it at most once.
+     */
+    private Outcome applyFrame(String id, Frame frame, RecordingHeader header, byte[] value) {
         if (frame instanceof StartFrame) {
-            return start(header, sha);
+            return start(id, header, value);
         } else if (frame instanceof SensorFrame f) {
-            return sensorFrame(id, f, header, sha);
+            return sensorFrame(id, f, header, value);
         } else if (frame instanceof PoseFrame p) {
-            return pose(id, p, header, sha);
+            return pose(id, p, header, value);
         } else if (frame instanceof StaticPoseFrame p) {
-            return staticPose(id, p, sha);
+            return staticPose(id, p, value);
         } else if (frame instanceof IntrinsicsFrame i) {
-            return intrinsics(id, i, sha);
+            return intrinsics(id, i, value);
         } else if (frame instanceof ComponentMetaFrame m) {
-            return componentMeta(id, m, sha);
+            return componentMeta(id, m, value);
         } else if (frame instanceof CameraMasksFrame m) {
-            return cameraMasks(id, m, sha);
+            return cameraMasks(id, m, value);
         } else if (frame instanceof CuboidObservationFrame c) {
-            return cuboid(id, c, header, sha);
+            return cuboid(id, c, header, value);
         } else if (frame instanceof EndFrame) {
             return Outcome.ACCEPTED;
         }
@@ -305,11 +306,11 @@ final class RecordingProcessor implements Processor<byte[], byte[], byte[], byte
                 + " records yet");
     }
 
-    private Outcome start(RecordingHeader header, String sha) {
-        if (header.startSha256() == null) {
+    private Outcome start(String id, RecordingHeader header, byte[] value) {
+        if (header.startFingerprint() == null) {
             return Outcome.ACCEPTED;
         }
-        if (header.startSha256().equals(sha)) {
+        if (RecordFingerprint.matches(header.startFingerprint(), value, storedOf(id, "start record"))) {
             return Outcome.DUPLICATE_RECORD;
         }
         return Outcome.deadLetter(DeadLetters.SECOND_START, "the recording already has a start record with other "
@@ -317,7 +318,7 @@ final class RecordingProcessor implements Processor<byte[], byte[], byte[], byte
                 + "); a recording has at most one start");
     }
 
-    private Outcome sensorFrame(String id, SensorFrame f, RecordingHeader header, String sha) {
+    private Outcome sensorFrame(String id, SensorFrame f, RecordingHeader header, byte[] value) {
         String component = f.kind() + "s";
         long origin = header.origin() != null ? header.origin() : f.t1();
         int segment = policy.segmentOf(origin, f.t1());
@@ -328,7 +329,7 @@ final class RecordingProcessor implements Processor<byte[], byte[], byte[], byte
         }
         Optional<String> existing = store.frameFingerprint(id, segment, component, f.sensor(), f.t1());
         if (existing.isPresent()) {
-            return sameOrConflict(existing.get(), sha, f.kind() + " frame of sensor '" + f.sensor() + "' at t1="
+            return sameOrConflict(id, existing.get(), value, f.kind() + " frame of sensor '" + f.sensor() + "' at t1="
                     + f.t1());
         }
         EncodedFrame encoded = encoder.encode(f);
@@ -336,11 +337,11 @@ final class RecordingProcessor implements Processor<byte[], byte[], byte[], byte
         unsealedLog.put(Bytes.wrap(key.key(SegmentKey.FRAME,
                         UnsealedArchiveStore.frameItem(component, f.sensor(), f.t1()))),
                 SegmentItems.frame(encoded.entry(), encoded.chunks()));
-        store.putFrameFingerprint(id, segment, component, f.sensor(), f.t1(), sha);
+        store.putFrameFingerprint(id, segment, component, f.sensor(), f.t1(), RecordFingerprint.of(value));
         return Outcome.accepted(header.sensorTime(f.t1()).data(encoded.entry().chunkBytes()));
     }
 
-    private Outcome pose(String id, PoseFrame p, RecordingHeader header, String sha) {
+    private Outcome pose(String id, PoseFrame p, RecordingHeader header, byte[] value) {
         long origin = header.origin() != null ? header.origin() : p.t();
         int segment = policy.segmentOf(origin, p.t());
         String what = "pose " + p.source() + " -> " + p.target() + " at t=" + p.t();
@@ -350,7 +351,7 @@ final class RecordingProcessor implements Processor<byte[], byte[], byte[], byte
         }
         Optional<String> existing = store.poseFingerprint(id, segment, p.source(), p.target(), p.t());
         if (existing.isPresent()) {
-            return sameOrConflict(existing.get(), sha, what);
+            return sameOrConflict(id, existing.get(), value, what);
         }
         byte[] item = SegmentItems.pose(p);
         String itemKey = UnsealedArchiveStore.poseItem(p.source(), p.target(), p.t());
@@ -360,7 +361,7 @@ final class RecordingProcessor implements Processor<byte[], byte[], byte[], byte
                 unsealedLog.put(Bytes.wrap(new SegmentKey(id, k).key(SegmentKey.POSE, itemKey)), item);
             }
         }
-        store.putPoseFingerprint(id, segment, p.source(), p.target(), p.t(), sha);
+        store.putPoseFingerprint(id, segment, p.source(), p.target(), p.t(), RecordFingerprint.of(value));
         return Outcome.accepted(header.sensorTime(p.t()));
     }
 
@@ -376,44 +377,46 @@ final class RecordingProcessor implements Processor<byte[], byte[], byte[], byte
                 + "(grace " + policy.graceUs() + " us)");
     }
 
-    private Outcome staticPose(String id, StaticPoseFrame p, String sha) {
+    private Outcome staticPose(String id, StaticPoseFrame p, byte[] value) {
         Optional<StaticPoseRecord> existing = store.staticPose(id, p.source(), p.target());
         if (existing.isPresent()) {
-            return sameOrConflict(existing.get().sha256(), sha, "static pose " + p.source() + " -> " + p.target());
+            return sameOrConflict(id, existing.get().fingerprint(), value,
+                    "static pose " + p.source() + " -> " + p.target());
         }
-        store.putStaticPose(id, new StaticPoseRecord(sha, p));
+        store.putStaticPose(id, new StaticPoseRecord(RecordFingerprint.of(value), p));
         return Outcome.ACCEPTED;
     }
 
-    private Outcome intrinsics(String id, IntrinsicsFrame i, String sha) {
+    private Outcome intrinsics(String id, IntrinsicsFrame i, byte[] value) {
         Optional<IntrinsicsRecord> existing = store.intrinsics(id, i.kind(), i.sensor());
         if (existing.isPresent()) {
-            return sameOrConflict(existing.get().sha256(), sha, i.kind() + " intrinsics of sensor '" + i.sensor() + "'");
+            return sameOrConflict(id, existing.get().fingerprint(), value,
+                    i.kind() + " intrinsics of sensor '" + i.sensor() + "'");
         }
-        store.putIntrinsics(id, new IntrinsicsRecord(sha, i));
+        store.putIntrinsics(id, new IntrinsicsRecord(RecordFingerprint.of(value), i));
         return Outcome.ACCEPTED;
     }
 
-    private Outcome componentMeta(String id, ComponentMetaFrame m, String sha) {
+    private Outcome componentMeta(String id, ComponentMetaFrame m, byte[] value) {
         Optional<ComponentMetaRecord> existing = store.componentMeta(id, m.component(), m.instance());
         if (existing.isPresent()) {
-            return sameOrConflict(existing.get().sha256(), sha, "component meta data of " + m.key());
+            return sameOrConflict(id, existing.get().fingerprint(), value, "component meta data of " + m.key());
         }
-        store.putComponentMeta(id, new ComponentMetaRecord(sha, m));
+        store.putComponentMeta(id, new ComponentMetaRecord(RecordFingerprint.of(value), m));
         return Outcome.ACCEPTED;
     }
 
-    private Outcome cameraMasks(String id, CameraMasksFrame m, String sha) {
+    private Outcome cameraMasks(String id, CameraMasksFrame m, byte[] value) {
         Optional<CameraMasksRecord> existing = store.cameraMasks(id, m.instance(), m.camera());
         if (existing.isPresent()) {
-            return sameOrConflict(existing.get().sha256(), sha, "set of masks of camera '" + m.camera()
+            return sameOrConflict(id, existing.get().fingerprint(), value, "set of masks of camera '" + m.camera()
                     + "' in masks instance '" + m.instance() + "'");
         }
-        store.putCameraMasks(id, new CameraMasksRecord(sha, m));
+        store.putCameraMasks(id, new CameraMasksRecord(RecordFingerprint.of(value), m));
         return Outcome.ACCEPTED;
     }
 
-    private Outcome cuboid(String id, CuboidObservationFrame c, RecordingHeader header, String sha) {
+    private Outcome cuboid(String id, CuboidObservationFrame c, RecordingHeader header, byte[] value) {
         long t = c.timestampUs();
         long origin = header.origin() != null ? header.origin() : t;
         int segment = policy.segmentOf(origin, t);
@@ -426,16 +429,17 @@ final class RecordingProcessor implements Processor<byte[], byte[], byte[], byte
         Optional<String> existing = store.cuboidFingerprint(id, segment, c.instance(), c.trackId(), t,
                 c.referenceFrameId());
         if (existing.isPresent()) {
-            return sameOrConflict(existing.get(), sha, what);
+            return sameOrConflict(id, existing.get(), value, what);
         }
         unsealedLog.put(Bytes.wrap(new SegmentKey(id, segment).key(SegmentKey.CUBOID,
                 UnsealedArchiveStore.cuboidItem(c))), SegmentItems.cuboid(c));
-        store.putCuboidFingerprint(id, segment, c.instance(), c.trackId(), t, c.referenceFrameId(), sha);
+        store.putCuboidFingerprint(id, segment, c.instance(), c.trackId(), t, c.referenceFrameId(),
+                RecordFingerprint.of(value));
         return Outcome.accepted(header.sensorTime(t));
     }
 
-    private static Outcome sameOrConflict(String storedSha, String sha, String what) {
-        if (storedSha.equals(sha)) {
+    private static Outcome sameOrConflict(String id, String stored, byte[] value, String what) {
+        if (RecordFingerprint.matches(stored, value, storedOf(id, what))) {
             return Outcome.DUPLICATE_RECORD;
         }
         return Outcome.deadLetter(DeadLetters.CONFLICTING_DUPLICATE, "the recording already has a " + what
@@ -675,12 +679,9 @@ final class RecordingProcessor implements Processor<byte[], byte[], byte[], byte
         }
     }
 
-    static String sha256(byte[] value) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(value));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is not available", e);
-        }
+    /** Names the state entry holding a record's fingerprint, for an error about it. */
+    private static String storedOf(String id, String what) {
+        return RecordingStore.STATE + " entry of the " + what + " of recording '" + id + "'";
     }
 
     /** A failed seal: how many attempts so far, when the next one is due (wall clock), and why the last failed. */

@@ -53,16 +53,16 @@ final class RecordingStore {
         return fingerprint(StoreKeys.frame(id, segment, component, sensor, t1));
     }
 
-    void putFrameFingerprint(String id, int segment, String component, String sensor, long t1, String sha) {
-        state.put(StoreKeys.frame(id, segment, component, sensor, t1), StateRecords.fingerprint(sha));
+    void putFrameFingerprint(String id, int segment, String component, String sensor, long t1, String fingerprint) {
+        state.put(StoreKeys.frame(id, segment, component, sensor, t1), StateRecords.fingerprint(fingerprint));
     }
 
     Optional<String> poseFingerprint(String id, int segment, String source, String target, long t) {
         return fingerprint(StoreKeys.pose(id, segment, source, target, t));
     }
 
-    void putPoseFingerprint(String id, int segment, String source, String target, long t, String sha) {
-        state.put(StoreKeys.pose(id, segment, source, target, t), StateRecords.fingerprint(sha));
+    void putPoseFingerprint(String id, int segment, String source, String target, long t, String fingerprint) {
+        state.put(StoreKeys.pose(id, segment, source, target, t), StateRecords.fingerprint(fingerprint));
     }
 
     private Optional<String> fingerprint(Bytes key) {
@@ -94,9 +94,9 @@ final class RecordingStore {
     }
 
     void putCuboidFingerprint(String id, int segment, String instance, String trackId, long timestampUs,
-                              String referenceFrameId, String sha) {
+                              String referenceFrameId, String fingerprint) {
         state.put(StoreKeys.cuboid(id, segment, instance, trackId, timestampUs, referenceFrameId),
-                StateRecords.fingerprint(sha));
+                StateRecords.fingerprint(fingerprint));
     }
 
     Optional<ComponentMetaRecord> componentMeta(String id, String component, String instance) {

@@ -28,24 +28,25 @@ final class StateRecords {
     /**
      * The per-recording header, rewritten on every record of the recording (so it stays small).
      *
-     * @param sequenceId     from the {@code start} record; null = the recording id
-     * @param meta           the sequence's generic_meta_data from {@code start}; null = {}
-     * @param startSha256    sha256 of the accepted {@code start} record's value; null while there was none
-     * @param endT           {@code t} of the {@code end} record, null when absent
-     * @param firstTimestamp smallest Kafka record timestamp of the recording
-     * @param lastTimestamp  largest Kafka record timestamp of the recording (the idle timeout counts from it)
-     * @param records        accepted records per wire type
-     * @param duplicates     exact repeats ignored
-     * @param deadLetters    records of this (open) recording sent to the dead-letter topic
-     * @param origin         sensor time of the recording's first frame or pose: where segment 0 starts; null before
-     * @param watermark      largest sensor time seen (frames' t1, poses' t); null before any
-     * @param closing        why the recording is being sealed (end, idle), null while it is open
-     * @param closingAt      timestamp of the record or punctuation that closed it
-     * @param sealedSegments segments whose archives are published
-     * @param sealedBytes    bytes of those archives
-     * @param dataBytes      encoded chunk bytes of the frames accepted so far
+     * @param sequenceId       from the {@code start} record; null = the recording id
+     * @param meta             the sequence's generic_meta_data from {@code start}; null = {}
+     * @param startFingerprint {@link RecordFingerprint} of the accepted {@code start} record; null while there was
+     *                         none
+     * @param endT             {@code t} of the {@code end} record, null when absent
+     * @param firstTimestamp   smallest Kafka record timestamp of the recording
+     * @param lastTimestamp    largest Kafka record timestamp of the recording (the idle timeout counts from it)
+     * @param records          accepted records per wire type
+     * @param duplicates       exact repeats ignored
+     * @param deadLetters      records of this (open) recording sent to the dead-letter topic
+     * @param origin           sensor time of the recording's first frame or pose: where segment 0 starts; null before
+     * @param watermark        largest sensor time seen (frames' t1, poses' t); null before any
+     * @param closing          why the recording is being sealed (end, idle), null while it is open
+     * @param closingAt        timestamp of the record or punctuation that closed it
+     * @param sealedSegments   segments whose archives are published
+     * @param sealedBytes      bytes of those archives
+     * @param dataBytes        encoded chunk bytes of the frames accepted so far
      */
-    record RecordingHeader(String sequenceId, ObjectNode meta, String startSha256, Long endT, long firstTimestamp,
+    record RecordingHeader(String sequenceId, ObjectNode meta, String startFingerprint, Long endT, long firstTimestamp,
                            long lastTimestamp, SortedMap<String, Long> records, long duplicates, long deadLetters,
                            Long origin, Long watermark, String closing, long closingAt, int sealedSegments,
                            long sealedBytes, long dataBytes) {
@@ -60,7 +61,7 @@ final class StateRecords {
 
         /** The same header having seen one more record with this timestamp. */
         RecordingHeader seen(long timestamp) {
-            return new RecordingHeader(sequenceId, meta, startSha256, endT, Math.min(firstTimestamp, timestamp),
+            return new RecordingHeader(sequenceId, meta, startFingerprint, endT, Math.min(firstTimestamp, timestamp),
                     Math.max(lastTimestamp, timestamp), records, duplicates, deadLetters, origin, watermark, closing,
                     closingAt, sealedSegments, sealedBytes, dataBytes);
         }
@@ -68,50 +69,56 @@ final class StateRecords {
         RecordingHeader accepted(String type) {
             SortedMap<String, Long> counts = new TreeMap<>(records);
             counts.merge(type, 1L, Long::sum);
-            return new RecordingHeader(sequenceId, meta, startSha256, endT, firstTimestamp, lastTimestamp, counts,
-                    duplicates, deadLetters, origin, watermark, closing, closingAt, sealedSegments, sealedBytes, dataBytes);
+            return new RecordingHeader(sequenceId, meta, startFingerprint, endT, firstTimestamp, lastTimestamp, counts,
+                    duplicates, deadLetters, origin, watermark, closing, closingAt, sealedSegments, sealedBytes,
+                    dataBytes);
         }
 
         RecordingHeader duplicate() {
-            return new RecordingHeader(sequenceId, meta, startSha256, endT, firstTimestamp, lastTimestamp, records,
-                    duplicates + 1, deadLetters, origin, watermark, closing, closingAt, sealedSegments, sealedBytes, dataBytes);
+            return new RecordingHeader(sequenceId, meta, startFingerprint, endT, firstTimestamp, lastTimestamp, records,
+                    duplicates + 1, deadLetters, origin, watermark, closing, closingAt, sealedSegments, sealedBytes,
+                    dataBytes);
         }
 
         RecordingHeader deadLetter() {
-            return new RecordingHeader(sequenceId, meta, startSha256, endT, firstTimestamp, lastTimestamp, records,
-                    duplicates, deadLetters + 1, origin, watermark, closing, closingAt, sealedSegments, sealedBytes, dataBytes);
+            return new RecordingHeader(sequenceId, meta, startFingerprint, endT, firstTimestamp, lastTimestamp, records,
+                    duplicates, deadLetters + 1, origin, watermark, closing, closingAt, sealedSegments, sealedBytes,
+                    dataBytes);
         }
 
-        RecordingHeader started(String sequenceId, ObjectNode meta, String sha256) {
-            return new RecordingHeader(sequenceId, meta, sha256, endT, firstTimestamp, lastTimestamp, records,
-                    duplicates, deadLetters, origin, watermark, closing, closingAt, sealedSegments, sealedBytes, dataBytes);
+        RecordingHeader started(String sequenceId, ObjectNode meta, String fingerprint) {
+            return new RecordingHeader(sequenceId, meta, fingerprint, endT, firstTimestamp, lastTimestamp, records,
+                    duplicates, deadLetters, origin, watermark, closing, closingAt, sealedSegments, sealedBytes,
+                    dataBytes);
         }
 
         RecordingHeader ended(Long endT) {
-            return new RecordingHeader(sequenceId, meta, startSha256, endT, firstTimestamp, lastTimestamp, records,
-                    duplicates, deadLetters, origin, watermark, closing, closingAt, sealedSegments, sealedBytes, dataBytes);
+            return new RecordingHeader(sequenceId, meta, startFingerprint, endT, firstTimestamp, lastTimestamp, records,
+                    duplicates, deadLetters, origin, watermark, closing, closingAt, sealedSegments, sealedBytes,
+                    dataBytes);
         }
 
         /** Having seen sensor time {@code t}: the origin is fixed by the first, the watermark is the largest. */
         RecordingHeader sensorTime(long t) {
-            return new RecordingHeader(sequenceId, meta, startSha256, endT, firstTimestamp, lastTimestamp, records,
-                    duplicates, deadLetters, origin == null ? t : origin, watermark == null ? t : Math.max(watermark, t),
-                    closing, closingAt, sealedSegments, sealedBytes, dataBytes);
+            return new RecordingHeader(sequenceId, meta, startFingerprint, endT, firstTimestamp, lastTimestamp, records,
+                    duplicates, deadLetters, origin == null ? t : origin,
+                    watermark == null ? t : Math.max(watermark, t), closing, closingAt, sealedSegments, sealedBytes,
+                    dataBytes);
         }
 
         RecordingHeader closing(String trigger, long at) {
-            return new RecordingHeader(sequenceId, meta, startSha256, endT, firstTimestamp, lastTimestamp, records,
+            return new RecordingHeader(sequenceId, meta, startFingerprint, endT, firstTimestamp, lastTimestamp, records,
                     duplicates, deadLetters, origin, watermark, trigger, at, sealedSegments, sealedBytes, dataBytes);
         }
 
         RecordingHeader segmentSealed(long bytes) {
-            return new RecordingHeader(sequenceId, meta, startSha256, endT, firstTimestamp, lastTimestamp, records,
+            return new RecordingHeader(sequenceId, meta, startFingerprint, endT, firstTimestamp, lastTimestamp, records,
                     duplicates, deadLetters, origin, watermark, closing, closingAt, sealedSegments + 1,
                     sealedBytes + bytes, dataBytes);
         }
 
         RecordingHeader data(long chunkBytes) {
-            return new RecordingHeader(sequenceId, meta, startSha256, endT, firstTimestamp, lastTimestamp, records,
+            return new RecordingHeader(sequenceId, meta, startFingerprint, endT, firstTimestamp, lastTimestamp, records,
                     duplicates, deadLetters, origin, watermark, closing, closingAt, sealedSegments, sealedBytes,
                     dataBytes + chunkBytes);
         }
@@ -131,7 +138,8 @@ final class StateRecords {
 
         byte[] encode() {
             Writer w = StateCodec.writer(RecordType.RECORDING_HEADER);
-            w.optStr(sequenceId).json(meta).optStr(startSha256).optI64(endT).i64(firstTimestamp).i64(lastTimestamp);
+            w.optStr(sequenceId).json(meta).optStr(startFingerprint).optI64(endT).i64(firstTimestamp)
+                    .i64(lastTimestamp);
             w.i32(records.size());
             records.forEach((k, v) -> w.str(k).i64(v));
             w.i64(duplicates).i64(deadLetters).optI64(origin).optI64(watermark).optStr(closing).i64(closingAt)
@@ -143,7 +151,7 @@ final class StateRecords {
             Reader r = StateCodec.reader(value, RecordType.RECORDING_HEADER, what);
             String sequenceId = r.optStr();
             ObjectNode meta = r.jsonObject();
-            String startSha = r.optStr();
+            String startFingerprint = r.optStr();
             Long endT = r.optI64();
             long first = r.i64();
             long last = r.i64();
@@ -152,29 +160,29 @@ final class StateRecords {
             for (int i = 0; i < n; i++) {
                 records.put(r.str(), r.i64());
             }
-            RecordingHeader h = new RecordingHeader(sequenceId, meta, startSha, endT, first, last, records, r.i64(),
-                    r.i64(), r.optI64(), r.optI64(), r.optStr(), r.i64(), r.i32(), r.i64(), r.i64());
+            RecordingHeader h = new RecordingHeader(sequenceId, meta, startFingerprint, endT, first, last, records,
+                    r.i64(), r.i64(), r.optI64(), r.optI64(), r.optStr(), r.i64(), r.i32(), r.i64(), r.i64());
             r.end();
             return h;
         }
     }
 
-    /** sha256 of an accepted record's value, kept to tell a producer retry from a conflicting record. */
-    static byte[] fingerprint(String sha256) {
-        return StateCodec.writer(RecordType.FINGERPRINT).str(sha256).toBytes();
+    /** The {@link RecordFingerprint} of an accepted frame, pose or cuboid observation. */
+    static byte[] fingerprint(String fingerprint) {
+        return StateCodec.writer(RecordType.FINGERPRINT).str(fingerprint).toBytes();
     }
 
     static String fingerprint(byte[] value, String what) {
         Reader r = StateCodec.reader(value, RecordType.FINGERPRINT, what);
-        String sha = r.str();
+        String fingerprint = r.str();
         r.end();
-        return sha;
+        return fingerprint;
     }
 
-    /** A static pose with the sha256 of its record. */
-    record StaticPoseRecord(String sha256, StaticPoseFrame pose) {
+    /** A static pose with the {@link RecordFingerprint} of its record. */
+    record StaticPoseRecord(String fingerprint, StaticPoseFrame pose) {
         byte[] encode() {
-            return writeStaticPose(StateCodec.writer(RecordType.STATIC_POSE).str(sha256), pose).toBytes();
+            return writeStaticPose(StateCodec.writer(RecordType.STATIC_POSE).str(fingerprint), pose).toBytes();
         }
 
         static StaticPoseRecord decode(byte[] value, String what) {
@@ -203,10 +211,10 @@ final class StateRecords {
         return new IntrinsicsFrame(r.str(), r.str(), r.jsonObject());
     }
 
-    /** Intrinsics with the sha256 of their record. */
-    record IntrinsicsRecord(String sha256, IntrinsicsFrame intrinsics) {
+    /** Intrinsics with the {@link RecordFingerprint} of their record. */
+    record IntrinsicsRecord(String fingerprint, IntrinsicsFrame intrinsics) {
         byte[] encode() {
-            return writeIntrinsics(StateCodec.writer(RecordType.INTRINSICS).str(sha256), intrinsics).toBytes();
+            return writeIntrinsics(StateCodec.writer(RecordType.INTRINSICS).str(fingerprint), intrinsics).toBytes();
         }
 
         static IntrinsicsRecord decode(byte[] value, String what) {
@@ -218,13 +226,14 @@ final class StateRecords {
     }
 
     /**
-     * A component instance's generic meta data with the sha256 of its record: kept in the recording's state, and
-     * the same bytes are the item that puts it into a segment when the segment's seal is requested.
+     * A component instance's generic meta data with the {@link RecordFingerprint} of its record: kept in the
+     * recording's state, and the same bytes are the item that puts it into a segment when the segment's seal is
+     * requested.
      */
-    record ComponentMetaRecord(String sha256, ComponentMetaFrame meta) {
+    record ComponentMetaRecord(String fingerprint, ComponentMetaFrame meta) {
         byte[] encode() {
-            return StateCodec.writer(RecordType.COMPONENT_META).str(sha256).str(meta.component()).str(meta.instance())
-                    .json(meta.meta()).toBytes();
+            return StateCodec.writer(RecordType.COMPONENT_META).str(fingerprint).str(meta.component())
+                    .str(meta.instance()).json(meta.meta()).toBytes();
         }
 
         static ComponentMetaRecord decode(byte[] value, String what) {
@@ -236,11 +245,11 @@ final class StateRecords {
         }
     }
 
-    /** One camera's masks with the sha256 of their record; like {@link ComponentMetaRecord}, state and item alike. */
-    record CameraMasksRecord(String sha256, CameraMasksFrame masks) {
+    /** One camera's masks with the fingerprint of their record; like {@link ComponentMetaRecord}, state and item. */
+    record CameraMasksRecord(String fingerprint, CameraMasksFrame masks) {
         byte[] encode() {
-            Writer w = StateCodec.writer(RecordType.CAMERA_MASKS).str(sha256).str(masks.instance()).str(masks.camera())
-                    .i32(masks.masks().size());
+            Writer w = StateCodec.writer(RecordType.CAMERA_MASKS).str(fingerprint).str(masks.instance())
+                    .str(masks.camera()).i32(masks.masks().size());
             for (CameraMask m : masks.masks()) {
                 w.str(m.name()).str(m.format()).bytes(m.image());
             }
@@ -249,7 +258,7 @@ final class StateRecords {
 
         static CameraMasksRecord decode(byte[] value, String what) {
             Reader r = StateCodec.reader(value, RecordType.CAMERA_MASKS, what);
-            String sha = r.str();
+            String fingerprint = r.str();
             String instance = r.str();
             String camera = r.str();
             int n = r.i32();
@@ -258,7 +267,7 @@ final class StateRecords {
                 list.add(new CameraMask(r.str(), r.str(), r.bytes()));
             }
             r.end();
-            return new CameraMasksRecord(sha, new CameraMasksFrame(instance, camera, list));
+            return new CameraMasksRecord(fingerprint, new CameraMasksFrame(instance, camera, list));
         }
     }
 

@@ -14,19 +14,20 @@ import java.util.Arrays;
  *
  * <pre>
  * recording-state:   id 00                                                 → RecordingHeader
- *                    id 00 'f' 00 segment 00 component 00 sensor 00 t1 00  → sha256 of the frame's record
- *                    id 00 'p' 00 segment 00 source 00 target 00 t 00      → sha256 of the pose's record
- *                    id 00 's' 00 source 00 target 00                      → static pose + sha256
- *                    id 00 'i' 00 kind 00 sensor 00                        → intrinsics + sha256
- *                    id 00 'm' 00 component 00 instance 00                 → component meta data + sha256
- *                    id 00 'k' 00 instance 00 camera 00                    → camera masks + sha256
+ *                    id 00 'f' 00 segment 00 component 00 sensor 00 t1 00  → fingerprint of the frame's record
+ *                    id 00 'p' 00 segment 00 source 00 target 00 t 00      → fingerprint of the pose's record
+ *                    id 00 's' 00 source 00 target 00                      → static pose + fingerprint
+ *                    id 00 'i' 00 kind 00 sensor 00                        → intrinsics + fingerprint
+ *                    id 00 'm' 00 component 00 instance 00                 → component meta data + fingerprint
+ *                    id 00 'k' 00 instance 00 camera 00                    → camera masks + fingerprint
  *                    id 00 'c' 00 segment 00 instance 00 hex(track id) 00 timestamp 00 reference frame 00
- *                                                                          → sha256 of the cuboid observation's record
+ *                                                                          → fingerprint of the observation's record
  * sealed-recordings: id                                                 → SealedRecording
  *                    00 "stream-time"                                   → the task's stream time (never an id)
  * </pre>
- * The fingerprints of a segment's frames, poses and cuboid observations are one key range each, dropped when the
- * segment is sealed. A track id is free text (it may hold 0x00), so its key part is the hex of its UTF-8 bytes.
+ * A fingerprint is a {@link RecordFingerprint}. The fingerprints of a segment's frames, poses and cuboid
+ * observations are one key range each, dropped when the segment is sealed. A track id is free text (it may hold
+ * 0x00), so its key part is the hex of its UTF-8 bytes.
  */
 final class StoreKeys {
     static final byte SEP = 0;

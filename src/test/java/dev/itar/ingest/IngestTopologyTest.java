@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.itar.frames.InvalidRecordException;
 import dev.itar.frames.LidarFrame;
 import dev.itar.frames.PoseFrame;
+import dev.itar.frames.StaticPoseFrame;
 import dev.itar.frames.WireEncoder;
 import dev.itar.ncore.SequenceReader;
 
@@ -41,6 +42,7 @@ import java.util.Properties;
 
 import static dev.itar.ingest.TestRecordings.JSON;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.entry;
 
 /** The topology against Kafka Streams' TopologyTestDriver: every wire-format rule, sealing, dead letters. */
@@ -404,27 +406,87 @@ class IngestTopologyTest {
         ArchiveAssertions.assertArchiveHolds(archive("dup-1"), rec.frames());
     }
 
-    @Test
-    void sameSensorAndTimeWithOtherContentIsAConflict() throws IOException {
-        TestRecordings rec = new TestRecordings("conf-1").camera("cam0", T).pose(T).staticPose("cam0", 1);
-        pipe(rec);
+    /** A camera frame, a pose and a static pose: one record of each identity that other content conflicts with. */
+    private static TestRecordings threeIdentities(String id) {
+        return new TestRecordings(id).camera("cam0", T).pose(T).staticPose("cam0", 1);
+    }
+
+    /**
+     * Sends other content under each identity of {@link #threeIdentities}, then the recording's end, and checks that
+     * exactly those three records became {@code conflicting-duplicate} dead letters naming what they collided with.
+     */
+    private void assertOtherContentUnderEachIdentityConflicts(String id) {
         byte[] otherImage = WireEncoder.encode(TestRecordings.cameraFrame("cam0", T, 1));
         byte[] otherPose = WireEncoder.encode(new PoseFrame("rig", "world", T, TestRecordings.rigid(0.5, 1, 2, 3)));
-        byte[] otherStatic = WireEncoder.encode(new dev.itar.frames.StaticPoseFrame("cam0", "rig",
-                TestRecordings.rigid(0.2, 0, 0, 0)));
-        pipe(utf8("conf-1"), otherImage);
-        pipe(utf8("conf-1"), otherPose);
-        pipe(utf8("conf-1"), otherStatic);
-        pipe(new TestRecordings("conf-1").end(null).last());
+        byte[] otherStatic = WireEncoder.encode(new StaticPoseFrame("cam0", "rig", TestRecordings.rigid(0.2, 0, 0, 0)));
+        pipe(utf8(id), otherImage);
+        pipe(utf8(id), otherPose);
+        pipe(utf8(id), otherStatic);
+        pipe(new TestRecordings(id).end(null).last());
 
         List<TestRecord<byte[], byte[]>> dl = deadLetters.readRecordsToList();
         assertThat(dl).hasSize(3);
-        assertDeadLetter(dl.get(0), utf8("conf-1"), otherImage, DeadLetters.CONFLICTING_DUPLICATE,
+        assertDeadLetter(dl.get(0), utf8(id), otherImage, DeadLetters.CONFLICTING_DUPLICATE,
                 "camera frame of sensor 'cam0' at t1=" + T);
-        assertDeadLetter(dl.get(1), utf8("conf-1"), otherPose, DeadLetters.CONFLICTING_DUPLICATE, "pose rig -> world");
-        assertDeadLetter(dl.get(2), utf8("conf-1"), otherStatic, DeadLetters.CONFLICTING_DUPLICATE, "static pose");
+        assertDeadLetter(dl.get(1), utf8(id), otherPose, DeadLetters.CONFLICTING_DUPLICATE, "pose rig -> world");
+        assertDeadLetter(dl.get(2), utf8(id), otherStatic, DeadLetters.CONFLICTING_DUPLICATE, "static pose");
+    }
+
+    @Test
+    void sameSensorAndTimeWithOtherContentIsAConflict() throws IOException {
+        TestRecordings rec = threeIdentities("conf-1");
+        pipe(rec);
+        assertOtherContentUnderEachIdentityConflicts("conf-1");
         ArchiveAssertions.assertArchiveHolds(archive("conf-1"), rec.frames());
         assertThat(onlySealedEvent().get("dead_letters").asLong()).isEqualTo(3);
+    }
+
+    /** The processor's state stores, read and written as the processor does. */
+    private RecordingStore recordingStore() {
+        return new RecordingStore(driver.getKeyValueStore(RecordingStore.STATE),
+                driver.getKeyValueStore(RecordingStore.SEALED));
+    }
+
+    /**
+     * Rewrites the fingerprints of a recording's {@link #threeIdentities} as the release before stored them: the
+     * SHA-256 of each record.
+     */
+    private void withLegacyFingerprints(TestRecordings rec) {
+        RecordingStore store = recordingStore();
+        List<TestRecordings.Rec> r = rec.records();
+        assertThat(store.frameFingerprint(rec.id(), 0, "cameras", "cam0", T)).get().asString().startsWith("crc:");
+        store.putFrameFingerprint(rec.id(), 0, "cameras", "cam0", T,
+                RecordFingerprintTest.legacyFingerprint(r.get(0).value()));
+        store.putPoseFingerprint(rec.id(), 0, "rig", "world", T,
+                RecordFingerprintTest.legacyFingerprint(r.get(1).value()));
+        store.putStaticPose(rec.id(), new StateRecords.StaticPoseRecord(
+                RecordFingerprintTest.legacyFingerprint(r.get(2).value()), (StaticPoseFrame) r.get(2).frame()));
+    }
+
+    @Test
+    void retriesOfRecordsTheReleaseBeforeAcceptedAreDuplicatesAndOtherContentStillConflicts() throws IOException {
+        TestRecordings rec = threeIdentities("legacy-1");
+        pipe(rec);
+        withLegacyFingerprints(rec);
+        pipe(rec); // producer retries of records accepted before the upgrade
+        assertOtherContentUnderEachIdentityConflicts("legacy-1");
+        JsonNode e = onlySealedEvent();
+        assertThat(e.get("duplicates").asLong()).isEqualTo(3);
+        assertThat(e.get("dead_letters").asLong()).isEqualTo(3);
+        ArchiveAssertions.assertArchiveHolds(archive("legacy-1"), rec.frames());
+    }
+
+    @Test
+    void aStoredFingerprintOfNoKnownSpellingStopsTheTaskNamingItRatherThanGuessing() {
+        TestRecordings rec = threeIdentities("legacy-2");
+        pipe(rec);
+        recordingStore().putFrameFingerprint("legacy-2", 0, "cameras", "cam0", T, "md5:0123");
+
+        assertThatThrownBy(() -> pipe(rec.records().get(0)))
+                .rootCause().isInstanceOf(StateFormatException.class)
+                .hasMessageStartingWith("recording-state entry of the camera frame of sensor 'cam0' at t1=" + T
+                        + " of recording 'legacy-2': record fingerprint 'md5:0123' is neither");
+        assertThat(deadLetters.isEmpty()).isTrue();
     }
 
     @Test
