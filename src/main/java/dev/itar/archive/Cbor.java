@@ -40,6 +40,14 @@ public final class Cbor {
      * all lengths definite, taking three passes over the entries so none is held in memory.
      */
     static void writeIndex(JsonGenerator gen, long n, EntryPass pass) throws IOException {
+        writeIndexEnd(gen, writeIndexBeforeLastSize(gen, n, pass));
+    }
+
+    /**
+     * {@link #writeIndex} up to the size of its last entry, which {@link #writeIndexEnd} then writes (the size
+     * the pass gives the last entry is not written, only returned: -1 if there are no entries).
+     */
+    static long writeIndexBeforeLastSize(JsonGenerator gen, long n, EntryPass pass) throws IOException {
         if (n > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("an index of " + n + " entries is too large");
         }
@@ -59,8 +67,22 @@ public final class Cbor {
         gen.writeEndArray();
         gen.writeFieldName("sizes");
         gen.writeStartArray(null, (int) n);
+        long last = -1;
         for (Iterator<MemberIndexFile.Entry> it = pass.open(); it.hasNext(); ) {
-            gen.writeNumber(it.next().size());
+            long size = it.next().size();
+            if (it.hasNext()) {
+                gen.writeNumber(size);
+            } else {
+                last = size;
+            }
+        }
+        return last;
+    }
+
+    /** The rest of the index after {@link #writeIndexBeforeLastSize}: the last entry's size (none if -1). */
+    static void writeIndexEnd(JsonGenerator gen, long lastSize) throws IOException {
+        if (lastSize >= 0) {
+            gen.writeNumber(lastSize);
         }
         gen.writeEndArray();
         gen.writeEndObject();

@@ -44,6 +44,18 @@ public final class Compression {
         return new XZOutputStream(out, options, XZ.CHECK_CRC64, BasicArrayCache.getInstance());
     }
 
+    /**
+     * The input length from which {@link #xzOutput} no longer depends on the length given: at and above it the
+     * dictionary is the preset's whole.
+     */
+    static long xzLengthIndependentFrom() {
+        try {
+            return new LZMA2Options(XZ_PRESET).getDictSize();
+        } catch (UnsupportedOptionsException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** A zlib stream (RFC 1950, level 9) into {@code out}; closing it finishes and closes {@code out}. */
     public static OutputStream zlib9Output(OutputStream out) {
         Deflater deflater = new Deflater(9);

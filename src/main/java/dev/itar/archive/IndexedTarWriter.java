@@ -16,9 +16,11 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.function.LongConsumer;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
 
 /**
  * Writes an indexed tar archive: one POSIX tar member per key, each key at most once, in the order given; then,
@@ -42,6 +44,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
  */
 public final class IndexedTarWriter implements Closeable {
     private static final int BLOCK = IndexHeader.BLOCK;
+    /** Bytes of a last member ({@link #finish(String, MemberContent, Executor)}) held in memory before a temp file. */
+    private static final int LAST_MEMBER_MEMORY = 8 << 20;
     static final String INDEX_SUFFIX = ".index";
 
     private final Path file;
@@ -189,7 +193,8 @@ public final class IndexedTarWriter implements Closeable {
         return index.entries();
     }
 
-    private void write(String key, long size, InputStream stream, byte[] bytes, int offset) throws IOException {
+    /** Writes one member; returns its payload's offset. */
+    private long write(String key, long size, InputStream stream, byte[] bytes, int offset) throws IOException {
         requireOpen();
         byte[] k = checkKey(key);
         if (size < 0) {
@@ -202,6 +207,7 @@ public final class IndexedTarWriter implements Closeable {
         try {
             long at = writeMember(key, size, stream, bytes, offset);
             index.append(k, at, size);
+            return at;
         } catch (IOException | RuntimeException e) {
             state = State.FAILED;
             throw e;
@@ -282,6 +288,62 @@ public final class IndexedTarWriter implements Closeable {
      * @return the archive's size in bytes
      */
     public long finish() throws IOException {
+        return finish((SpillBuffer) null);
+    }
+
+    /** What writes the bytes of an archive's last member, which may take a while to produce (compress, say). */
+    @FunctionalInterface
+    public interface MemberContent {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    /**
+     * Writes one last member, {@code key}, with the bytes {@code content} writes, and finishes the archive: the
+     * same bytes as {@link #put} of that content and then {@link #finish()}. Only the member's size, at the very
+     * end of the index, depends on the content; so while the content is produced the rest of the index is
+     * compressed on {@code beside} (see {@link EarlyIndex}), when the index is long enough and the member's tar
+     * header a single block (so that its payload offset is known before it is written). {@code beside} may run
+     * that at once, later or never: what has not started when it is needed runs on this thread.
+     */
+    public long finish(String key, MemberContent content, Executor beside) throws IOException {
+        requireOpen();
+        Path dir = file.toAbsolutePath().getParent();
+        byte[] k = checkKey(key);
+        EarlyIndex early = null;
+        try (SpillBuffer last = new SpillBuffer(dir, LAST_MEMBER_MEMORY)) {
+            if (k.length < TarConstants.NAMELEN && key.chars().allMatch(c -> c < 0x80)) {
+                early = EarlyIndex.start(index, k, counted.count() + BLOCK, beside, dir);
+            }
+            content.writeTo(new NonClosingOutputStream(last));
+            long offset;
+            try (InputStream in = last.open()) {
+                offset = write(key, last.size(), in, null, 0);
+            }
+            SpillBuffer compressedIndex = early == null ? null : early.complete(offset, last.size());
+            return finish(compressedIndex);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(early); // before the files it reads go
+            abort();
+            throw e;
+        } finally {
+            if (early != null) {
+                early.close();
+            }
+        }
+    }
+
+    private static void closeQuietly(EarlyIndex early) {
+        if (early != null) {
+            try {
+                early.close();
+            } catch (IOException ignored) {
+                // only its temp file; the archive's failure is what is reported
+            }
+        }
+    }
+
+    /** {@link #finish()}, with the index already compressed into {@code compressedIndex} unless it is null. */
+    private long finish(SpillBuffer compressedIndex) throws IOException {
         if (state == State.FINISHED) {
             return finishedSize;
         }
@@ -296,7 +358,13 @@ public final class IndexedTarWriter implements Closeable {
             if (indexOffset % BLOCK != 0) {
                 throw new IllegalStateException("end marker did not end on a block boundary at " + indexOffset);
             }
-            writeIndex();
+            if (compressedIndex == null) {
+                writeIndex();
+            } else {
+                try (InputStream in = compressedIndex.open()) {
+                    in.transferTo(counted);
+                }
+            }
             long indexSize = counted.count() - indexOffset;
             counted.write(new byte[(int) (IndexCodec.padded(indexSize) - indexSize)]);
             counted.write(new IndexHeader(IndexHeader.TYPE_CBOR_XZ_V1, indexOffset, indexSize).toBlock());
@@ -325,19 +393,9 @@ public final class IndexedTarWriter implements Closeable {
         try (MemberIndexFile.Entries it = index.read()) {
             cborLength = Cbor.indexLength(n, it);
         }
-        OutputStream shield = new FilterOutputStream(counted) {
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                out.write(b, off, len);
-            }
-
-            @Override
-            public void close() throws IOException {
-                flush(); // the archive goes on after the index
-            }
-        };
         List<MemberIndexFile.Entries> passes = new ArrayList<>();
-        try (OutputStream xz = Compression.xzOutput(shield, cborLength);
+        // the archive goes on after the index
+        try (OutputStream xz = Compression.xzOutput(new NonClosingOutputStream(counted), cborLength);
              JsonGenerator gen = Cbor.generator(xz)) {
             Cbor.writeIndex(gen, n, () -> {
                 MemberIndexFile.Entries pass = index.read();

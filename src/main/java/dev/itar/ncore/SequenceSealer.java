@@ -48,7 +48,8 @@ import java.util.concurrent.RejectedExecutionException;
  *
  * <p>The dynamic poses (one node whose attribute lists every sample) are collected and rendered beside the frames'
  * nodes, on the executor given, when it has a thread free; otherwise, and with the default, on the sealing thread.
- * Either way the same bytes are written in the same order.
+ * So is the archive's index while the root is compressed ({@link ZarrArchiveWriter#finish(Executor)}). Either
+ * way the same bytes are written in the same order.
  *
  * <p>Memory: per frame only its (t1, t0) and per pose sample its matrix are kept, for the attributes that list
  * them; node metadata passes through one node at a time. Output bytes are a pure function of the content and its
@@ -168,7 +169,7 @@ public final class SequenceSealer {
             writeIntrinsics(zarr, content.intrinsics());
             zarr.createGroup("", SequenceLayout.rootAttributes(content.header().sequenceId(), interval.start(),
                     interval.end() + 1, content.header().genericMetaData()));
-            long bytes = zarr.finish();
+            long bytes = zarr.finish(beside);
 
             SortedMap<String, Long> counts = new TreeMap<>();
             framesBySensor.forEach((k, v) -> counts.put(k, (long) v.size()));

@@ -3,10 +3,10 @@ package dev.itar.zarr;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.itar.archive.Cbor;
 import dev.itar.archive.Compression;
+import dev.itar.archive.NonClosingOutputStream;
 import dev.itar.archive.SpillBuffer;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -34,7 +34,7 @@ final class ConsolidatedMetadata implements Closeable {
 
     ConsolidatedMetadata(Path spillDir) throws IOException {
         this.spool = new SpillBuffer(spillDir, SPOOL_MEMORY);
-        this.spoolShield = nonClosing(spool);
+        this.spoolShield = new NonClosingOutputStream(spool);
         this.spoolGen = Cbor.generator(spoolShield);
     }
 
@@ -50,7 +50,7 @@ final class ConsolidatedMetadata implements Closeable {
     /** Writes the stored form of the root, {@code dialect}'s compression of its CBOR, to {@code out}. */
     void writeRoot(OutputStream out, RootDialect dialect, GroupMetadata root) throws IOException {
         ByteArrayOutputStream prefix = new ByteArrayOutputStream();
-        try (JsonGenerator gen = Cbor.generator(nonClosing(prefix))) {
+        try (JsonGenerator gen = Cbor.generator(new NonClosingOutputStream(prefix))) {
             // the maps opened here are completed by hand below, not by the generator
             gen.disable(JsonGenerator.Feature.AUTO_CLOSE_JSON_CONTENT);
             if (dialect == RootDialect.PR68) {
@@ -80,8 +80,8 @@ final class ConsolidatedMetadata implements Closeable {
         text(suffix, "group");
 
         long length = prefix.size() + spool.size() + suffix.size();
-        try (OutputStream compressed = dialect == RootDialect.NCORE20_ZLIB ? Compression.zlib9Output(nonClosing(out))
-                : Compression.xzOutput(nonClosing(out), length);
+        try (OutputStream compressed = dialect == RootDialect.NCORE20_ZLIB ? Compression.zlib9Output(new NonClosingOutputStream(out))
+                : Compression.xzOutput(new NonClosingOutputStream(out), length);
              InputStream entries = spool.open()) {
             prefix.writeTo(compressed);
             entries.transferTo(compressed);
@@ -92,20 +92,6 @@ final class ConsolidatedMetadata implements Closeable {
     private static void text(OutputStream out, String ascii) throws IOException {
         Cbor.writeHead(out, Cbor.TEXT, ascii.length());
         out.write(ascii.getBytes(StandardCharsets.US_ASCII));
-    }
-
-    private static OutputStream nonClosing(OutputStream out) {
-        return new FilterOutputStream(out) {
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                out.write(b, off, len);
-            }
-
-            @Override
-            public void close() throws IOException {
-                flush();
-            }
-        };
     }
 
     @Override

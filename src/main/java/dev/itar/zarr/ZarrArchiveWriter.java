@@ -1,13 +1,12 @@
 package dev.itar.zarr;
 
 import dev.itar.archive.IndexedTarWriter;
-import dev.itar.archive.SpillBuffer;
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.concurrent.Executor;
 
 /**
  * Writes a zarr format 3 hierarchy into an indexed tar: the one write path of the project (migration and
@@ -22,7 +21,6 @@ import java.util.Map;
  * frames arrive, before their arrays are declared at seal time).
  */
 public final class ZarrArchiveWriter implements Closeable {
-    private static final int ROOT_MEMORY = 8 << 20;
 
     private final IndexedTarWriter out;
     private final RootDialect dialect;
@@ -98,16 +96,20 @@ public final class ZarrArchiveWriter implements Closeable {
 
     /** Writes the consolidated root and finishes the archive. Returns its size in bytes. */
     public long finish() throws IOException {
+        return finish(Runnable::run);
+    }
+
+    /**
+     * {@link #finish()}, with the archive's index compressed on {@code beside} while the root is (see {@link
+     * IndexedTarWriter#finish(String, IndexedTarWriter.MemberContent, Executor)}); the same bytes.
+     */
+    public long finish(Executor beside) throws IOException {
         if (done) {
             throw new IllegalStateException("zarr archive " + out.file() + " is already finished");
         }
         done = true;
-        try (SpillBuffer stored = new SpillBuffer(out.file().toAbsolutePath().getParent(), ROOT_MEMORY)) {
-            consolidated.writeRoot(stored, dialect, root);
-            try (InputStream in = stored.open()) {
-                out.put(dialect.key(), stored.size(), in);
-            }
-            return out.finish();
+        try {
+            return out.finish(dialect.key(), stored -> consolidated.writeRoot(stored, dialect, root), beside);
         } catch (IOException | RuntimeException e) {
             out.abort();
             throw e;

@@ -14,6 +14,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
@@ -253,6 +256,67 @@ class IndexedTarWriterTest {
             assertThat(r.fileSize()).isEqualTo(1024 + 512 + 512);
         }
         assertThat(ArchiveVerifier.containerProblems(target)).isEmpty();
+    }
+
+    /** {@code members} small members, then {@code lastKey} with {@code lastSize} bytes written by put and finish. */
+    private Path written(Path target, int members, String lastKey, int lastSize, Executor beside) throws IOException {
+        IndexedTarWriter w = IndexedTarWriter.create(target);
+        for (int i = 0; i < members; i++) {
+            w.put("lidars/top/frames/" + i + "/c/0", new byte[] {(byte) i});
+        }
+        byte[] last = new byte[lastSize];
+        new SplittableRandom(lastSize).nextBytes(last);
+        if (beside == null) {
+            w.put(lastKey, last);
+            w.finish();
+        } else {
+            w.finish(lastKey, out -> out.write(last), beside);
+        }
+        return target;
+    }
+
+    @Test
+    void aLastMemberWrittenWhileTheIndexIsCompressedGivesTheSameBytes() throws Exception {
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            // an index long enough to be compressed early, one too short, and a last key needing a PAX header
+            for (int members : new int[] {40_000, 10}) {
+                for (String key : new String[] {"zarr.cbor.xz", LONG_KEY}) {
+                    String name = members + "-" + key.length();
+                    byte[] plain = Files.readAllBytes(written(dir.resolve(name + ".put"), members, key, 70_000, null));
+                    for (Executor beside : new Executor[] {pool, Runnable::run, task -> { }}) {
+                        Path early = written(dir.resolve(name + ".early"), members, key, 70_000, beside);
+                        assertThat(Files.readAllBytes(early)).as(name).isEqualTo(plain);
+                        Files.delete(early);
+                    }
+                }
+            }
+            try (Stream<Path> left = Files.list(dir)) {
+                assertThat(left.map(p -> p.getFileName().toString())).allMatch(n -> n.endsWith(".put"));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aFailingLastMemberAbortsTheArchiveAndLeavesNoTempFile() throws Exception {
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            IndexedTarWriter w = IndexedTarWriter.create(dir.resolve("failed.itar"));
+            for (int i = 0; i < 40_000; i++) {
+                w.put("lidars/top/frames/" + i + "/c/0", new byte[] {(byte) i});
+            }
+            assertThatThrownBy(() -> w.finish("zarr.cbor.xz", out -> {
+                out.write(new byte[100]);
+                throw new IOException("disk gone");
+            }, pool)).hasMessage("disk gone");
+            try (Stream<Path> left = Files.list(dir)) {
+                assertThat(left).isEmpty();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
