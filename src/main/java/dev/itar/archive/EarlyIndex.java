@@ -3,16 +3,12 @@ package dev.itar.archive;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.FutureTask;
-import java.util.concurrent.RejectedExecutionException;
 
 /**
  * An archive's XZ/CBOR index compressed while its last member is still being produced. Only that member's size,
@@ -27,18 +23,20 @@ final class EarlyIndex implements Closeable {
     private final SpillBuffer out;
     private final long lastOffset;
     private final List<MemberIndexFile.Entries> passes = new ArrayList<>();
-    private final FutureTask<JsonGenerator> task;
+    private final BesideTask<JsonGenerator> task;
     private boolean closed;
 
-    private EarlyIndex(MemberIndexFile index, byte[] lastKey, long lastOffset, long lengthAtLeast, Path spillDir) {
+    private EarlyIndex(MemberIndexFile index, byte[] lastKey, long lastOffset, long lengthAtLeast, Path spillDir,
+                       Executor beside) {
         this.out = new SpillBuffer(spillDir, MEMORY);
         this.lastOffset = lastOffset;
         long members = index.entries(); // the last member may be listed by the time this runs
-        this.task = new FutureTask<>(() -> {
+        // started last: the executor's hand-over makes the fields above visible to the thread that runs it
+        this.task = BesideTask.start(() -> {
             JsonGenerator gen = Cbor.generator(Compression.xzOutput(new NonClosingOutputStream(out), lengthAtLeast));
             Cbor.writeIndexBeforeLastSize(gen, members + 1, () -> pass(index, members, lastKey, lastOffset));
             return gen;
-        });
+        }, beside);
     }
 
     /**
@@ -55,13 +53,7 @@ final class EarlyIndex implements Closeable {
         if (lengthAtLeast < Compression.xzLengthIndependentFrom()) {
             return null;
         }
-        EarlyIndex early = new EarlyIndex(index, lastKey, lastOffset, lengthAtLeast, spillDir);
-        try {
-            beside.execute(early.task);
-        } catch (RejectedExecutionException e) {
-            // shutting down: complete() does the work
-        }
-        return early;
+        return new EarlyIndex(index, lastKey, lastOffset, lengthAtLeast, spillDir, beside);
     }
 
     /**
@@ -69,7 +61,7 @@ final class EarlyIndex implements Closeable {
      * offset it was started with (the caller then writes the index itself).
      */
     SpillBuffer complete(long offset, long size) throws IOException {
-        JsonGenerator gen = await();
+        JsonGenerator gen = task.join();
         if (offset != lastOffset) {
             gen.close();
             return null;
@@ -79,28 +71,6 @@ final class EarlyIndex implements Closeable {
         return out;
     }
 
-    private JsonGenerator await() throws IOException {
-        task.run(); // unless it has started elsewhere
-        try {
-            return task.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while the index was compressed");
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof IOException io) {
-                throw io;
-            }
-            if (cause instanceof RuntimeException r) {
-                throw r;
-            }
-            if (cause instanceof Error err) {
-                throw err;
-            }
-            throw new IOException(cause);
-        }
-    }
-
     /** Waits for the work if it runs elsewhere (so nothing it uses is closed under it), then frees its files. */
     @Override
     public void close() throws IOException {
@@ -108,12 +78,7 @@ final class EarlyIndex implements Closeable {
             return;
         }
         closed = true;
-        task.cancel(false);
-        try {
-            await();
-        } catch (IOException | RuntimeException ignored) {
-            // only its result is given up
-        }
+        task.drop();
         try {
             for (MemberIndexFile.Entries p : passes) {
                 p.close();

@@ -3,6 +3,7 @@ package dev.itar.ncore;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.itar.archive.AtomicFiles;
+import dev.itar.archive.BesideTask;
 import dev.itar.archive.DuplicateKeyException;
 import dev.itar.archive.FileDigests;
 import dev.itar.frames.CameraMask;
@@ -16,7 +17,6 @@ import dev.itar.zarr.GroupMetadata;
 import dev.itar.zarr.RenderedNode;
 import dev.itar.zarr.ZarrArchiveWriter;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,10 +33,7 @@ import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.FutureTask;
-import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Seals one sequence: declares every node of the ncore v4 layout — each frame's nodes from its {@link FrameEntry},
@@ -112,12 +109,7 @@ public final class SequenceSealer {
      *                                  meta data for a component the sequence does not have
      */
     public SealedSequence seal(ZarrArchiveWriter zarr, SequenceContent content) throws IOException {
-        FutureTask<DynamicPoses> poses = new FutureTask<>(() -> DynamicPoses.of(content.poses()));
-        try {
-            beside.execute(poses);
-        } catch (RejectedExecutionException e) {
-            // shutting down: it runs below, on this thread
-        }
+        BesideTask<DynamicPoses> poses = BesideTask.start(() -> DynamicPoses.of(content.poses()), beside);
         try {
             SortedMap<String, FrameTimes> framesBySensor = new TreeMap<>();
             Interval interval = new Interval();
@@ -130,8 +122,7 @@ public final class SequenceSealer {
                 interval.add(f.t1());
                 writeFrame(zarr, f, renderings);
             }
-            poses.run(); // unless it has started elsewhere
-            DynamicPoses dynamic = DynamicPoses.await(poses);
+            DynamicPoses dynamic = poses.join();
             interval.add(dynamic.interval());
             SortedMap<String, StaticPoseFrame> statics = new TreeMap<>();
             for (StaticPoseFrame p : content.staticPoses()) {
@@ -175,7 +166,7 @@ public final class SequenceSealer {
             framesBySensor.forEach((k, v) -> counts.put(k, (long) v.size()));
             return new SealedSequence(content.header(), bytes, interval.start(), interval.end() + 1, counts, components);
         } catch (IOException | RuntimeException e) {
-            poses.cancel(false); // not wanted any more, if it has not started
+            poses.drop();
             zarr.abort();
             throw e;
         }
@@ -224,25 +215,6 @@ public final class SequenceSealer {
             Map<String, Object> attributes = new LinkedHashMap<>();
             collectPoses(poses, interval).forEach((k, samples) -> attributes.put(k, SequenceLayout.dynamicPoses(samples)));
             return new DynamicPoses(RenderedNode.of(new GroupMetadata(attributes)), interval);
-        }
-
-        /** The result of {@code task}, which has run; its failure is thrown as it was thrown. */
-        static DynamicPoses await(FutureTask<DynamicPoses> task) throws IOException {
-            try {
-                return task.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("interrupted while the dynamic poses were prepared");
-            } catch (ExecutionException e) {
-                Throwable cause = e.getCause();
-                if (cause instanceof RuntimeException r) {
-                    throw r;
-                }
-                if (cause instanceof Error err) {
-                    throw err;
-                }
-                throw new IOException(cause);
-            }
         }
     }
 
