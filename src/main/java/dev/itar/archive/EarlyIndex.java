@@ -18,7 +18,7 @@ import java.util.concurrent.Executor;
  * settings not to depend on the few bytes the size takes ({@link #start} declines otherwise).
  */
 final class EarlyIndex implements Closeable {
-    private static final int MEMORY = 8 << 20;
+    private static final int MEMORY = 2 << 20;
 
     private final SpillBuffer out;
     private final long lastOffset;

@@ -45,7 +45,7 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
 public final class IndexedTarWriter implements Closeable {
     private static final int BLOCK = IndexHeader.BLOCK;
     /** Bytes of a last member ({@link #finish(String, MemberContent, Executor)}) held in memory before a temp file. */
-    private static final int LAST_MEMBER_MEMORY = 8 << 20;
+    private static final int LAST_MEMBER_MEMORY = 2 << 20;
     static final String INDEX_SUFFIX = ".index";
 
     private final Path file;

@@ -25,7 +25,7 @@ import java.nio.file.Path;
  * consolidated metadata of their own. Entries are in the order nodes were written.
  */
 final class ConsolidatedMetadata implements Closeable {
-    private static final int SPOOL_MEMORY = 8 << 20;
+    private static final int SPOOL_MEMORY = 2 << 20;
 
     private final SpillBuffer spool;
     private final OutputStream spoolShield;

@@ -99,25 +99,38 @@ public final class PyJson {
         }
     }
 
+    /**
+     * The text as ASCII bytes, as {@code toString().getBytes(US_ASCII)} gives them but without the intermediate
+     * string: a document listing every frame of a long recording is megabytes, and sealing runs in a small heap.
+     */
+    private static byte[] ascii(StringBuilder sb) {
+        byte[] out = new byte[sb.length()];
+        for (int i = 0; i < out.length; i++) {
+            char c = sb.charAt(i);
+            out[i] = (byte) (c < 0x80 ? c : '?');
+        }
+        return out;
+    }
+
     /** {@code json.dumps(value, indent=2, allow_nan=True).encode()}. */
     public static byte[] dumps(Object value) {
         StringBuilder sb = new StringBuilder();
         write(sb, value, 0, 2);
-        return sb.toString().getBytes(StandardCharsets.US_ASCII);
+        return ascii(sb);
     }
 
     /** {@code json.dumps(value, indent=indent)}; keys in the maps' own order. */
     public static byte[] dumps(Object value, int indent) {
         StringBuilder sb = new StringBuilder();
         write(sb, value, 0, indent);
-        return sb.toString().getBytes(StandardCharsets.US_ASCII);
+        return ascii(sb);
     }
 
     /** {@code json.dumps(value)} without indent: separators {@code ", "} and {@code ": "}. */
     public static byte[] dumpsCompact(Object value) {
         StringBuilder sb = new StringBuilder();
         write(sb, value, 0, -1);
-        return sb.toString().getBytes(StandardCharsets.US_ASCII);
+        return ascii(sb);
     }
 
     private static void write(StringBuilder sb, Object v, int level, int indent) {
