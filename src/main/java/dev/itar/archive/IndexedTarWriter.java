@@ -320,15 +320,13 @@ public final class IndexedTarWriter implements Closeable {
                 offset = write(key, last.size(), in, null, 0);
             }
             SpillBuffer compressedIndex = early == null ? null : early.complete(offset, last.size());
-            return finish(compressedIndex);
+            long size = finish(compressedIndex);
+            closeQuietly(early);
+            return size;
         } catch (IOException | RuntimeException e) {
             closeQuietly(early); // before the files it reads go
             abort();
             throw e;
-        } finally {
-            if (early != null) {
-                early.close();
-            }
         }
     }
 
@@ -337,7 +335,7 @@ public final class IndexedTarWriter implements Closeable {
             try {
                 early.close();
             } catch (IOException ignored) {
-                // only its temp file; the archive's failure is what is reported
+                // only its temp file, not the archive
             }
         }
     }
