@@ -17,10 +17,13 @@ import java.util.function.LongConsumer;
  * another finishes it.
  */
 public final class FileDigester {
-    private static final int BUFFER = 1 << 20;
+    /** Reads of this size keep the digests near their speed; a follower asks for a few tens of KB at a time. */
+    private static final int BUFFER = 256 << 10;
 
     private final FileDigests.Accumulator acc = new FileDigests.Accumulator();
     private long position;
+    /** One buffer for every stretch: a follower advances many times per second while a seal writes. */
+    private ByteBuffer buf;
 
     /** Bytes digested so far. */
     public synchronized long position() {
@@ -32,7 +35,9 @@ public final class FileDigester {
         if (end <= position) {
             return;
         }
-        ByteBuffer buf = ByteBuffer.allocate((int) Math.min(BUFFER, end - position));
+        if (buf == null) {
+            buf = ByteBuffer.allocate(BUFFER);
+        }
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             while (position < end) {
                 buf.clear().limit((int) Math.min(buf.capacity(), end - position));
@@ -95,6 +100,7 @@ public final class FileDigester {
         if (position != size) {
             throw new IOException(file + ": digested " + position + " bytes of a file of " + size);
         }
+        buf = null;
         return acc.finish();
     }
 }

@@ -99,11 +99,18 @@ public final class PyJson {
         }
     }
 
+    /** Characters from which a rendered document skips the intermediate string ({@link #ascii}). */
+    private static final int LONG_DOCUMENT = 256 << 10;
+
     /**
-     * The text as ASCII bytes, as {@code toString().getBytes(US_ASCII)} gives them but without the intermediate
-     * string: a document listing every frame of a long recording is megabytes, and sealing runs in a small heap.
+     * The text as ASCII bytes, as {@code toString().getBytes(US_ASCII)} gives them; a long one without the
+     * intermediate string: a document listing every frame of a long recording is megabytes, and sealing runs in
+     * a small heap.
      */
     private static byte[] ascii(StringBuilder sb) {
+        if (sb.length() < LONG_DOCUMENT) {
+            return sb.toString().getBytes(StandardCharsets.US_ASCII);
+        }
         byte[] out = new byte[sb.length()];
         for (int i = 0; i < out.length; i++) {
             char c = sb.charAt(i);

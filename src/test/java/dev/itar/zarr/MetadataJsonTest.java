@@ -17,6 +17,24 @@ class MetadataJsonTest {
     }
 
     @Test
+    void aLongDocumentRendersAsTheShortOnesDo() {
+        List<Object> times = new java.util.ArrayList<>();
+        StringBuilder expected = new StringBuilder("{\n  \"t\": [");
+        for (int i = 0; i < 40_000; i++) {
+            times.add(List.of(i, i + 0.5));
+            expected.append(i == 0 ? "" : ",").append("\n    [\n      ").append(i).append(",\n      ")
+                    .append(i).append(".5\n    ]");
+        }
+        expected.append("\n  ],\n  \"name\": \"caf\\u00e9\"\n}");
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("t", times);
+        doc.put("name", "caf\u00e9");
+        byte[] rendered = PyJson.dumps(doc);
+        assertThat(rendered.length).isGreaterThan(256 << 10); // past the length that skips the intermediate string
+        assertThat(new String(rendered, StandardCharsets.US_ASCII)).isEqualTo(expected.toString());
+    }
+
+    @Test
     void ncoreNumericArrayGolden() {
         Map<String, Object> attrs = new LinkedHashMap<>();
         attrs.put("n_rays", 64);
