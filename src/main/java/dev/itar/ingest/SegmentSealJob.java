@@ -80,6 +80,13 @@ final class SegmentSealJob implements Callable<SealOutcome> {
         } catch (IOException | RuntimeException e) {
             segment.resetDigester(); // a failed attempt may have read past the committed body
             return SealOutcome.failed(segment.key(), request, e, System.nanoTime() - started);
+        } catch (Error e) {
+            // thrown out of here, the executor's future would keep it to itself: the seal would neither finish nor
+            // be retried
+            segment.resetDigester();
+            LOG.error("{}: sealing failed: {}", segment, e.toString(), e);
+            return SealOutcome.failed(segment.key(), request,
+                    new IllegalStateException("sealing " + segment + " failed: " + e, e), System.nanoTime() - started);
         }
     }
 

@@ -335,15 +335,9 @@ final class UnsealedArchiveStore implements KeyValueStore<Bytes, byte[]> {
             return;
         }
         SegmentSealJob job = new SegmentSealJob(s, archives, dialect, activeSince, executor);
-        long submitted = System.nanoTime();
         Future<?> f = executor.submit(() -> {
             try {
                 outcomes.add(job.call());
-            } catch (Error e) {
-                // the executor's future would keep it to itself: the seal would neither finish nor be retried
-                LOG.error("task {}: sealing {} failed: {}", taskId, key, e.toString(), e);
-                outcomes.add(SealOutcome.failed(key, s.sealRequest(),
-                        new IllegalStateException("sealing " + s + " failed: " + e, e), System.nanoTime() - submitted));
             } finally {
                 running.remove(key);
             }
@@ -387,7 +381,7 @@ final class UnsealedArchiveStore implements KeyValueStore<Bytes, byte[]> {
     private static byte[] keyOf(UnsealedSegment s, byte[] r) {
         String what = "item in " + s.items();
         if (r[2] == StateCodec.RecordType.FRAME_ENTRY.code) {
-            var e = SegmentItems.readFrameEntry(r, what);
+            var e = SegmentItems.readFrameIdentity(r, what);
             return s.key().key(SegmentKey.FRAME, frameItem(e.component(), e.sensor(), e.t1()));
         } else if (r[2] == StateCodec.RecordType.CUBOID_ITEM.code) {
             var c = SegmentItems.readCuboid(r, what);
