@@ -77,6 +77,22 @@ final class SegmentItems {
         return w.toBytes();
     }
 
+    /** What a frame's item key is made of. */
+    record FrameIdentity(String component, String sensor, long t1) {
+    }
+
+    /**
+     * A frame entry's identity without its nodes (whose attributes are JSON to parse): for the keys of a segment
+     * whose entries the seal has just read in full.
+     */
+    static FrameIdentity readFrameIdentity(byte[] value, String what) {
+        Reader r = StateCodec.reader(value, RecordType.FRAME_ENTRY, what);
+        String component = r.str();
+        String sensor = r.str();
+        r.i64(); // t0, as readEntry reads it
+        return new FrameIdentity(component, sensor, r.i64());
+    }
+
     static FrameEntry readFrameEntry(byte[] value, String what) {
         Reader r = StateCodec.reader(value, RecordType.FRAME_ENTRY, what);
         FrameEntry e = readEntry(r);
