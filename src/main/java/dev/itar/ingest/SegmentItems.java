@@ -12,6 +12,7 @@ import dev.itar.ncore.Chunk;
 import dev.itar.ncore.FrameEntry;
 import dev.itar.ncore.FrameNode;
 import dev.itar.ncore.SequenceHeader;
+import dev.itar.ncore.WrittenFrame;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,11 +71,37 @@ final class SegmentItems {
         return new FrameItem(entry, chunks);
     }
 
-    /** A frame's entry alone, as kept in a segment's item log for sealing. */
-    static byte[] frameEntry(FrameEntry entry) {
-        Writer w = StateCodec.writer(RecordType.FRAME_ENTRY);
-        writeEntry(w, entry);
-        return w.toBytes();
+    /**
+     * A frame whose nodes were written into the segment's archive as it arrived, as its item log keeps it: its
+     * identity and times, and its nodes' consolidated entries for the root.
+     */
+    static byte[] writtenFrame(FrameEntry entry, byte[] consolidatedEntries) {
+        return StateCodec.writer(RecordType.WRITTEN_FRAME, 48 + entry.component().length() + entry.sensor().length()
+                        + consolidatedEntries.length)
+                .str(entry.component()).str(entry.sensor()).i64(entry.t0()).i64(entry.t1()).i32(entry.nodes().size())
+                .bytes(consolidatedEntries).toBytes();
+    }
+
+    /** A written frame's item log record read back; its entries lie in the record at {@code entriesOffset}. */
+    record WrittenFrameItem(WrittenFrame frame, int entriesOffset) {
+    }
+
+    static WrittenFrameItem readWrittenFrame(byte[] value, String what) {
+        Reader r = StateCodec.reader(value, RecordType.WRITTEN_FRAME, what);
+        String component = r.str();
+        String sensor = r.str();
+        long t0 = r.i64();
+        long t1 = r.i64();
+        int nodes = r.i32();
+        int length = r.i32();
+        int offset = r.position();
+        r.skip(length);
+        r.end();
+        try {
+            return new WrittenFrameItem(new WrittenFrame(component, sensor, t0, t1, nodes, length), offset);
+        } catch (IllegalArgumentException e) {
+            throw new StateFormatException(what + ": " + e.getMessage());
+        }
     }
 
     /** What a frame's item key is made of. */
@@ -82,17 +109,19 @@ final class SegmentItems {
     }
 
     /**
-     * A frame entry's identity without its nodes (whose attributes are JSON to parse): for the keys of a segment
-     * whose entries the seal has just read in full.
+     * The identity of a frame in a segment's item log, either record type (the nodes' attributes of an earlier
+     * release's entry are JSON, not parsed here): for the keys of a segment whose entries the seal has just read.
      */
     static FrameIdentity readFrameIdentity(byte[] value, String what) {
-        Reader r = StateCodec.reader(value, RecordType.FRAME_ENTRY, what);
+        Reader r = StateCodec.reader(value, value.length > 2 && value[2] == RecordType.WRITTEN_FRAME.code
+                ? RecordType.WRITTEN_FRAME : RecordType.FRAME_ENTRY, what);
         String component = r.str();
         String sensor = r.str();
-        r.i64(); // t0, as readEntry reads it
+        r.i64(); // t0: both records begin with the same four fields
         return new FrameIdentity(component, sensor, r.i64());
     }
 
+    /** An entry an earlier release kept in a segment's item log: its frame's nodes are written when it is sealed. */
     static FrameEntry readFrameEntry(byte[] value, String what) {
         Reader r = StateCodec.reader(value, RecordType.FRAME_ENTRY, what);
         FrameEntry e = readEntry(r);
@@ -100,7 +129,8 @@ final class SegmentItems {
         return e;
     }
 
-    private static void writeEntry(Writer w, FrameEntry e) {
+    /** A frame entry's fields, as a frame item and an earlier release's item log entry hold them. */
+    static void writeEntry(Writer w, FrameEntry e) {
         w.str(e.component()).str(e.sensor()).i64(e.t0()).i64(e.t1()).i32(e.chunkCount()).i64(e.chunkBytes());
         w.i32(e.nodes().size());
         for (FrameNode n : e.nodes()) {

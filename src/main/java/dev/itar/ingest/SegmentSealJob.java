@@ -10,6 +10,7 @@ import dev.itar.frames.IntrinsicsFrame;
 import dev.itar.frames.PoseFrame;
 import dev.itar.frames.StaticPoseFrame;
 import dev.itar.ncore.FrameEntry;
+import dev.itar.ncore.WrittenFrame;
 import dev.itar.ncore.SealedSequence;
 import dev.itar.ncore.SequenceContent;
 import dev.itar.ncore.SequenceHeader;
@@ -19,6 +20,7 @@ import dev.itar.storage.StorageException;
 import dev.itar.zarr.RootDialect;
 import dev.itar.zarr.ZarrArchiveWriter;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Instant;
@@ -165,10 +167,23 @@ final class SegmentSealJob implements Callable<SealOutcome> {
             return request.header();
         }
 
+        /** Frames an earlier release appended: their nodes are written now. */
         @Override
         public Iterator<FrameEntry> frames() {
             return items(StateCodec.RecordType.FRAME_ENTRY,
                     v -> SegmentItems.readFrameEntry(v, "frame entry in " + segment.items()));
+        }
+
+        @Override
+        public Iterator<WrittenFrame> writtenFrames() {
+            return items(StateCodec.RecordType.WRITTEN_FRAME,
+                    v -> SegmentItems.readWrittenFrame(v, "written frame in " + segment.items()).frame());
+        }
+
+        @Override
+        public InputStream writtenNodeEntries() throws IOException {
+            return new WrittenEntries(ItemLog.read(segment.items(), segment.committedItemBytes()),
+                    "written frame in " + segment.items());
         }
 
         @Override
@@ -297,6 +312,60 @@ final class SegmentSealJob implements Callable<SealOutcome> {
                     return t;
                 }
             };
+        }
+    }
+
+    /** The consolidated entries of a segment's written frames, as one stream: each record's in turn. */
+    private static final class WrittenEntries extends InputStream {
+        private final ItemLog.Records records;
+        private final String what;
+        private byte[] record;
+        private int at;
+        private int end;
+
+        WrittenEntries(ItemLog.Records records, String what) {
+            this.records = records;
+            this.what = what;
+        }
+
+        /** Whether there are bytes left, moving to the next written frame's entries when one is used up. */
+        private boolean hasBytes() {
+            while (at == end) {
+                if (!records.hasNext()) {
+                    return false;
+                }
+                byte[] r = records.next();
+                if (r.length > 2 && r[2] == StateCodec.RecordType.WRITTEN_FRAME.code) {
+                    record = r;
+                    at = SegmentItems.readWrittenFrame(r, what).entriesOffset();
+                    end = r.length;
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public int read() {
+            return hasBytes() ? record[at++] & 0xff : -1;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            if (len == 0) {
+                return 0;
+            }
+            if (!hasBytes()) {
+                return -1;
+            }
+            int n = Math.min(len, end - at);
+            System.arraycopy(record, at, b, off, n);
+            at += n;
+            return n;
+        }
+
+        @Override
+        public void close() throws IOException {
+            records.close();
         }
     }
 }

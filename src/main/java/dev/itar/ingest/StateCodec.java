@@ -83,7 +83,10 @@ final class StateCodec {
         RECORDING_HEADER(1), FINGERPRINT(2), STATIC_POSE(3), INTRINSICS(4), SEALED(5), STREAM_TIME(6),
         FRAME_ITEM(7), POSE_ITEM(8), SEAL_REQUEST(9), FRAME_ENTRY(10), SEGMENT_MANIFEST(11), SEALED_MARKER(12),
         // wire format 1.1's records: new types, so every record above keeps its format 1 bytes
-        COMPONENT_META(13), CAMERA_MASKS(14), CUBOID_ITEM(15);
+        COMPONENT_META(13), CAMERA_MASKS(14), CUBOID_ITEM(15),
+        // a segment's item log entry of a frame whose nodes are written at ingest; FRAME_ENTRY is still read in
+        // the item logs of segments an earlier release began
+        WRITTEN_FRAME(16);
 
         final byte code;
 

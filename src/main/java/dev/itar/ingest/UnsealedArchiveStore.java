@@ -46,10 +46,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The archives under construction of one task: a Kafka Streams state store whose content is, for each open
- * segment of each recording, the segment's archive itself — its encoded chunks appended as tar members as frames
- * arrive — plus the small item log sealing renders node metadata from. Sealing then appends only node metadata,
- * the index and the header, and publishes the file by rename: no second copy of the data, nothing left to
- * delete from a key-value store.
+ * segment of each recording, the segment's archive itself — each frame's encoded chunks and node metadata
+ * appended as tar members as the frame arrives — plus the small item log the rest is rendered from. Sealing then
+ * appends only the groups above the frames, the root, the index and the header, and publishes the file by rename:
+ * no second copy of the data, nothing left to delete from a key-value store.
  *
  * <p>It is a {@link KeyValueStore} only so that Kafka Streams logs every change to its changelog and restores it
  * elsewhere; its values are {@link SegmentItems} (a frame with its chunks, a pose sample, a seal request), keyed
@@ -380,7 +380,7 @@ final class UnsealedArchiveStore implements KeyValueStore<Bytes, byte[]> {
     /** The changelog key of one record of a segment's item log. */
     private static byte[] keyOf(UnsealedSegment s, byte[] r) {
         String what = "item in " + s.items();
-        if (r[2] == StateCodec.RecordType.FRAME_ENTRY.code) {
+        if (r[2] == StateCodec.RecordType.WRITTEN_FRAME.code || r[2] == StateCodec.RecordType.FRAME_ENTRY.code) {
             var e = SegmentItems.readFrameIdentity(r, what);
             return s.key().key(SegmentKey.FRAME, frameItem(e.component(), e.sensor(), e.t1()));
         } else if (r[2] == StateCodec.RecordType.CUBOID_ITEM.code) {

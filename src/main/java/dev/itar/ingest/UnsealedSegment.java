@@ -3,15 +3,17 @@ package dev.itar.ingest;
 import dev.itar.archive.ArchivePosition;
 import dev.itar.archive.FileDigester;
 import dev.itar.archive.IndexedTarWriter;
+import dev.itar.ncore.FrameNodes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * One archive under construction in the unsealed-archive store: the segment's tar members so far (its encoded
- * chunks, appended as frames arrive, exactly as they will stand in the archive), the archive's member index, and
- * the segment's item log (frame entries, pose samples, cuboid observations, and the recording's component meta
- * data and camera masks as of the seal request, for rendering node metadata at seal time).
+ * One archive under construction in the unsealed-archive store: the segment's tar members so far (each frame's
+ * encoded chunks and node metadata, appended as the frame arrives, exactly as they will stand in the archive), the
+ * archive's member index, and the segment's item log (frames' times and consolidated entries, pose samples,
+ * cuboid observations, and the recording's component meta data and camera masks as of the seal request, for the
+ * metadata written at seal time).
  *
  * <p>What the last commit made durable is remembered separately from what has been written since; reopening at
  * the committed state drops the rest. After a seal is requested nothing more is appended: the seal job finishes
@@ -28,6 +30,8 @@ final class UnsealedSegment {
     private long committedItemBytes;
 
     private IndexedTarWriter writer;
+    /** Renders the frames' nodes; what it keeps is only a cache, so a restart with a new one writes the same bytes. */
+    private final FrameNodes frameNodes = new FrameNodes();
     private ItemLog log;
     private ArchivePosition bodyPosition;
     private long itemBytes;
@@ -123,15 +127,20 @@ final class UnsealedSegment {
         return uncommittedBytes;
     }
 
-    /** Appends a frame: its chunks as archive members, read in place from the changelog value; its entry. */
+    /**
+     * Appends a frame: its chunks as archive members, read in place from the changelog value, then its nodes'
+     * metadata, so that sealing writes only the groups above the frames and the root; its identity, times and
+     * the nodes' consolidated entries go to the item log.
+     */
     void appendFrame(SegmentItems.FrameItem item, byte[] value) throws IOException {
         requireOpen();
         IndexedTarWriter w = writer();
         for (SegmentItems.ChunkSpan c : item.chunks()) {
             w.put(c.key(), value, c.offset(), c.length());
         }
+        byte[] entries = frameNodes.write(w, item.entry());
         bodyPosition = w.position();
-        log().append(SegmentItems.frameEntry(item.entry()));
+        log().append(SegmentItems.writtenFrame(item.entry(), entries));
         itemBytes = log.bytes();
         frames++;
         uncommittedBytes += value.length;

@@ -6,6 +6,8 @@ import dev.itar.frames.CuboidObservationFrame;
 import dev.itar.frames.IntrinsicsFrame;
 import dev.itar.frames.PoseFrame;
 import dev.itar.frames.StaticPoseFrame;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
@@ -20,8 +22,24 @@ public interface SequenceContent {
     /** Sequence id, generic meta data, optional end time. */
     SequenceHeader header();
 
-    /** Every frame's entry, each frame once, in any order. */
+    /** Every frame's entry whose nodes the sealer writes, each frame once, in any order. */
     Iterator<FrameEntry> frames();
+
+    /**
+     * The frames whose nodes are already in the archive ({@link FrameNodes}), each once, in the order their nodes
+     * were written; none by default.
+     */
+    default Iterator<WrittenFrame> writtenFrames() {
+        return Collections.emptyIterator();
+    }
+
+    /**
+     * The consolidated entries {@link FrameNodes} returned for the {@link #writtenFrames()}, concatenated in the
+     * same order; opened once, after the frames were read.
+     */
+    default InputStream writtenNodeEntries() throws IOException {
+        return InputStream.nullInputStream();
+    }
 
     /** Dynamic pose samples, in any order. */
     Iterator<PoseFrame> poses();

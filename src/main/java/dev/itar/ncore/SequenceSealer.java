@@ -15,6 +15,7 @@ import dev.itar.frames.StaticPoseFrame;
 import dev.itar.zarr.ArrayMetadata;
 import dev.itar.zarr.GroupMetadata;
 import dev.itar.zarr.RenderedNode;
+import dev.itar.zarr.WrittenNodes;
 import dev.itar.zarr.ZarrArchiveWriter;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -36,8 +37,9 @@ import java.util.TreeSet;
 import java.util.concurrent.Executor;
 
 /**
- * Seals one sequence: declares every node of the ncore v4 layout — each frame's nodes from its {@link FrameEntry},
- * the component and frames groups, poses, intrinsics, camera masks (whose chunks it encodes itself), cuboid
+ * Seals one sequence: declares every node of the ncore v4 layout — each frame's nodes from its {@link FrameEntry}
+ * (unless the frame's nodes are in the archive already: {@link SequenceContent#writtenFrames()}), the component and
+ * frames groups, poses, intrinsics, camera masks (whose chunks it encodes itself), cuboid
  * observations, the root — through the {@link ZarrArchiveWriter}, which
  * renders each node's {@code zarr.json} once and consolidates the root, and finishes the archive. The chunks are
  * the caller's: already in the archive (ingest stores them as frames arrive) or written first ({@link
@@ -113,14 +115,25 @@ public final class SequenceSealer {
         try {
             SortedMap<String, FrameTimes> framesBySensor = new TreeMap<>();
             Interval interval = new Interval();
+            long writtenNodes = 0;
+            long writtenBytes = 0;
+            for (Iterator<WrittenFrame> written = content.writtenFrames(); written.hasNext(); ) {
+                WrittenFrame f = written.next();
+                framesBySensor.computeIfAbsent(f.component() + "/" + f.sensor(), k -> new FrameTimes()).add(f.t1(), f.t0());
+                interval.add(f.t0());
+                interval.add(f.t1());
+                writtenNodes += f.nodes();
+                writtenBytes += f.entryBytes();
+            }
+            zarr.declareWritten(new WrittenNodes(writtenNodes, writtenBytes, content::writtenNodeEntries));
             Iterator<FrameEntry> frames = content.frames();
-            FrameNodeRenderings renderings = new FrameNodeRenderings();
+            FrameNodes frameNodes = new FrameNodes();
             while (frames.hasNext()) {
                 FrameEntry f = frames.next();
                 framesBySensor.computeIfAbsent(f.component() + "/" + f.sensor(), k -> new FrameTimes()).add(f.t1(), f.t0());
                 interval.add(f.t0());
                 interval.add(f.t1());
-                writeFrame(zarr, f, renderings);
+                frameNodes.write(zarr, f);
             }
             DynamicPoses dynamic = poses.join();
             interval.add(dynamic.interval());
@@ -169,42 +182,6 @@ public final class SequenceSealer {
             poses.drop();
             zarr.abort();
             throw e;
-        }
-    }
-
-    private static void writeFrame(ZarrArchiveWriter zarr, FrameEntry f, FrameNodeRenderings renderings)
-            throws IOException {
-        String framePath = f.framePath();
-        for (FrameNode n : f.nodes()) {
-            String path = n.path().isEmpty() ? framePath : framePath + "/" + n.path();
-            try {
-                zarr.createNode(path, renderings.of(f, n));
-            } catch (DuplicateKeyException e) {
-                throw new IllegalArgumentException("duplicate frame " + framePath, e);
-            }
-        }
-    }
-
-    /**
-     * The rendered metadata of the last node seen at each place of a sensor's frames (its path below the frame
-     * group): consecutive frames of a sensor mostly repeat a node unchanged (an array of the same shape, a group
-     * with the same attributes), and then it is not rendered again.
-     */
-    private static final class FrameNodeRenderings {
-        private record Rendering(FrameNode node, RenderedNode rendered) {
-        }
-
-        private final Map<String, Rendering> last = new HashMap<>();
-
-        RenderedNode of(FrameEntry frame, FrameNode node) {
-            String place = frame.component() + "/" + frame.sensor() + "/" + node.path();
-            Rendering r = last.get(place);
-            if (r == null || !r.node().equals(node)) {
-                r = new Rendering(node, node.array() ? RenderedNode.of(NodeMetadata.array(node))
-                        : RenderedNode.of(NodeMetadata.group(node)));
-                last.put(place, r);
-            }
-            return r.rendered();
         }
     }
 

@@ -28,23 +28,36 @@ final class ConsolidatedMetadata implements Closeable {
     private static final int SPOOL_MEMORY = 2 << 20;
 
     private final SpillBuffer spool;
-    private final OutputStream spoolShield;
-    private final JsonGenerator spoolGen;
     private long count;
+    private WrittenNodes written = WrittenNodes.NONE;
 
     ConsolidatedMetadata(Path spillDir) throws IOException {
         this.spool = new SpillBuffer(spillDir, SPOOL_MEMORY);
-        this.spoolShield = new NonClosingOutputStream(spool);
-        this.spoolGen = Cbor.generator(spoolShield);
     }
 
     /** The consolidated entry of the node at {@code path}. */
     void add(String path, RenderedNode node) throws IOException {
-        // one map entry: the path, then the document (the map head is written when the root is)
-        MetadataCbor.text(spoolGen, path);
-        spoolGen.flush();
-        spoolShield.write(node.consolidatedEntry());
+        writeEntry(spool, path, node);
         count++;
+    }
+
+    /** Entries of nodes an earlier writer put into the archive: they come first in the root. */
+    void addWritten(WrittenNodes nodes) {
+        if (written != WrittenNodes.NONE) {
+            throw new IllegalStateException("the nodes written before were already declared");
+        }
+        written = nodes;
+    }
+
+    /**
+     * One map entry of the consolidated metadata: the path as CBOR text, then the document (the map's head is
+     * written with the root).
+     */
+    static void writeEntry(OutputStream out, String path, RenderedNode node) throws IOException {
+        byte[] utf8 = path.getBytes(StandardCharsets.UTF_8);
+        Cbor.writeHead(out, Cbor.TEXT, utf8.length);
+        out.write(utf8);
+        out.write(node.consolidatedEntry());
     }
 
     /** Writes the stored form of the root, {@code dialect}'s compression of its CBOR, to {@code out}. */
@@ -74,16 +87,25 @@ final class ConsolidatedMetadata implements Closeable {
             // the generator cannot take entries encoded elsewhere: the rest is written around it
             gen.flush();
         }
-        Cbor.writeHead(prefix, Cbor.MAP, count);
+        Cbor.writeHead(prefix, Cbor.MAP, written.count() + count);
         ByteArrayOutputStream suffix = new ByteArrayOutputStream();
         text(suffix, "node_type");
         text(suffix, "group");
 
-        long length = prefix.size() + spool.size() + suffix.size();
+        long length = prefix.size() + written.bytes() + spool.size() + suffix.size();
         try (OutputStream compressed = dialect == RootDialect.NCORE20_ZLIB ? Compression.zlib9Output(new NonClosingOutputStream(out))
                 : Compression.xzOutput(new NonClosingOutputStream(out), length);
              InputStream entries = spool.open()) {
             prefix.writeTo(compressed);
+            if (written.count() > 0) {
+                try (InputStream before = written.entries().open()) {
+                    long n = before.transferTo(compressed);
+                    if (n != written.bytes()) {
+                        throw new IOException("the consolidated entries of the " + written.count() + " nodes written "
+                                + "before came to " + n + " bytes, not the " + written.bytes() + " declared");
+                    }
+                }
+            }
             entries.transferTo(compressed);
             suffix.writeTo(compressed);
         }

@@ -1,6 +1,7 @@
 package dev.itar.zarr;
 
 import dev.itar.archive.IndexedTarWriter;
+import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -17,8 +18,9 @@ import java.util.concurrent.Executor;
  * in bounded memory.
  *
  * <p>Every group must be declared (parents are not invented); chunks may be written through the handle
- * {@link #createArray} returns, or may already be in the archive (the ingest pipeline stores encoded chunks as
- * frames arrive, before their arrays are declared at seal time).
+ * {@link #createArray} returns, or may already be in the archive, and so may nodes' metadata ({@link #writeNode},
+ * {@link #declareWritten}): the ingest pipeline writes each frame's chunks and nodes as the frame arrives, and
+ * the groups above them and the root when the archive is sealed.
  */
 public final class ZarrArchiveWriter implements Closeable {
 
@@ -78,6 +80,31 @@ public final class ZarrArchiveWriter implements Closeable {
     private void write(String path, RenderedNode node) throws IOException {
         out.put(metadataKey(path), node.json());
         consolidated.add(path, node);
+    }
+
+    /**
+     * Writes a node's {@code zarr.json} member into an archive that a {@code ZarrArchiveWriter} opened on it later
+     * finishes, and returns the node's consolidated entry, to be declared to that writer ({@link #declareWritten})
+     * with the others in the order they were written. So a store can write each node as its data arrives and
+     * leave only the root to the end.
+     */
+    public static byte[] writeNode(IndexedTarWriter out, String path, RenderedNode node) throws IOException {
+        String p = checkPath(out, path);
+        if (p.isEmpty()) {
+            throw new IllegalArgumentException(out.file() + ": the root group is declared with createGroup");
+        }
+        out.put(metadataKey(p), node.json());
+        ByteArrayOutputStream entry = new ByteArrayOutputStream(node.consolidatedEntry().length + p.length() + 4);
+        ConsolidatedMetadata.writeEntry(entry, p, node);
+        return entry.toByteArray();
+    }
+
+    /**
+     * Declares the nodes already in the archive ({@link #writeNode}); their entries come first in the consolidated
+     * root, before those of the nodes this writer declares. At most once, before {@link #finish()}.
+     */
+    public void declareWritten(WrittenNodes nodes) {
+        consolidated.addWritten(nodes);
     }
 
     /**
@@ -142,6 +169,10 @@ public final class ZarrArchiveWriter implements Closeable {
     }
 
     private String checkPath(String path) {
+        return checkPath(out, path);
+    }
+
+    private static String checkPath(IndexedTarWriter out, String path) {
         if (path == null || path.startsWith("/") || path.endsWith("/") || path.contains("//")) {
             throw new IllegalArgumentException(out.file() + ": bad node path '" + path + "'");
         }

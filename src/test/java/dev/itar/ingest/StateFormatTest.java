@@ -20,6 +20,7 @@ import dev.itar.ingest.StateRecords.StaticPoseRecord;
 import dev.itar.ncore.EncodedFrame;
 import dev.itar.ncore.FrameEncoder;
 import dev.itar.ncore.SequenceHeader;
+import dev.itar.ncore.WrittenFrame;
 
 import org.junit.jupiter.api.Test;
 
@@ -79,7 +80,7 @@ class StateFormatTest {
                 v -> StateRecords.streamTime(v, "test"), 1_700_000_000_000L));
         s.put("frame-item", new Sample<>(SegmentItems.frame(frame.entry(), frame.chunks()),
                 v -> SegmentItems.readFrame(v, "test").entry(), frame.entry()));
-        s.put("frame-entry", new Sample<>(SegmentItems.frameEntry(frame.entry()),
+        s.put("frame-entry", new Sample<>(EarlierReleaseItems.frameEntry(frame.entry()),
                 v -> SegmentItems.readFrameEntry(v, "test"), frame.entry()));
         PoseFrame pose = new PoseFrame("rig", "world", 1_600_000_000_100_000L, M);
         s.put("pose-item", new Sample<>(SegmentItems.pose(pose), v -> SegmentItems.readPose(v, "test"), pose));
@@ -96,6 +97,13 @@ class StateFormatTest {
                 new double[] {4.5, 1.9, 1.6}, new double[] {0, 0, 0.25}, "AUTOLABEL", Optional.of("v2"));
         s.put("cuboid-item", new Sample<>(SegmentItems.cuboid(cuboid), v -> SegmentItems.readCuboid(v, "test"),
                 cuboid));
+        // frames whose nodes are written at ingest: a new record type of format 1 (16), for a segment's item log
+        byte[] entries = {0x78, 0x20, 1, 2, 3, 4, 5, 6, 7};
+        s.put("written-frame", new Sample<>(SegmentItems.writtenFrame(frame.entry(), entries), v -> {
+            SegmentItems.WrittenFrameItem item = SegmentItems.readWrittenFrame(v, "test");
+            return List.of(item.frame(), HexFormat.of().formatHex(v, item.entriesOffset(), v.length));
+        }, List.of(new WrittenFrame("cameras", "cam0", frame.entry().t0(), frame.entry().t1(),
+                frame.entry().nodes().size(), entries.length), HexFormat.of().formatHex(entries))));
         return s;
     }
 

@@ -100,6 +100,64 @@ class UnsealedArchiveStoreTest {
     }
 
     /**
+     * A segment an earlier release began kept its frames' entries in the item log and left their nodes to the seal;
+     * after an upgrade it takes new frames the new way (nodes written as they arrive) and is sealed with every
+     * frame's nodes once, the earlier ones written then.
+     */
+    @Test
+    void aSegmentBegunByAnEarlierReleaseIsSealedWithTheNodesOfEveryFrame() throws Exception {
+        Path state = tmp.resolve("state");
+        Path dir = state.resolve(UnsealedArchiveStoreSupplier.NAME);
+        Files.createDirectories(dir);
+        SegmentKey key = new SegmentKey("rec", 0);
+        dev.itar.archive.ArchivePosition body;
+        long itemBytes;
+        try (IndexedTarWriter w = IndexedTarWriter.resume(dir.resolve("rec.0.itar"), dev.itar.archive.ArchivePosition.START);
+             ItemLog log = new ItemLog(dir.resolve("rec.0.items"), 0)) {
+            for (long t1 : new long[] {T + 100, T + 200}) {
+                EncodedFrame f = new FrameEncoder().encode(TestRecordings.cameraFrame("cam0", t1, 0));
+                for (var c : f.chunks()) {
+                    w.put(c.key(), c.bytes());
+                }
+                log.append(EarlierReleaseItems.frameEntry(f.entry()));
+            }
+            body = w.position();
+            w.flush(false);
+            log.flush();
+            itemBytes = log.bytes();
+        }
+        new Manifest(41L, List.of(new Manifest.Entry(key, body, itemBytes, 2, null))).write(dir);
+
+        UnsealedArchiveStore store = open(state);
+        assertThat(store.committedOffset(CHANGELOG)).isEqualTo(41L);
+        putFrame(store, key, T + 300);
+        requestSeal(store, key);
+        store.commit(Map.of(CHANGELOG, 43L));
+        outcomes.addAll(store.drainOutcomes());
+        assertThat(outcomes).hasSize(1);
+        assertThat(outcomes.get(0).failure()).isNull();
+        Path archive = tmp.resolve("archives/rec.ncore4.zarr.itar");
+        assertThat(ArchiveVerifier.verify(archive).problems()).isEmpty();
+        try (SequenceReader r = SequenceReader.open(archive)) {
+            assertThat(r.frameTimestamps("cameras/cam0")).extracting(t -> t[1]).containsExactly(T + 100, T + 200, T + 300);
+        }
+        try (dev.itar.zarr.ZarrArchiveReader z = dev.itar.zarr.ZarrArchiveReader.open(archive);
+             dev.itar.archive.IndexedTarReader tar = dev.itar.archive.IndexedTarReader.open(archive)) {
+            assertThat(dev.itar.zarr.ContentVerifier.check(z).problems()).isEmpty();
+            List<Long> nodesPerFrame = new ArrayList<>();
+            for (long t1 : new long[] {T + 100, T + 200, T + 300}) {
+                String frame = "cameras/cam0/frames/" + t1;
+                List<String> nodes = z.nodes().keySet().stream().filter(p -> p.equals(frame) || p.startsWith(frame + "/"))
+                        .toList();
+                nodesPerFrame.add((long) nodes.size());
+                assertThat(nodes).allSatisfy(p -> assertThat(tar.contains(p + "/zarr.json")).as(p).isTrue());
+            }
+            assertThat(nodesPerFrame).containsOnly(nodesPerFrame.get(0)).first().isNotEqualTo(0L);
+        }
+        store.close();
+    }
+
+    /**
      * Every kind of item a segment holds — frames, poses, cuboid observations, component meta data, camera masks —
      * survives a reopen at its commit, is named by the keys that drop it (a key missed would outlive the segment in
      * the compacted changelog and bring it back on a restore), and is sealed.
