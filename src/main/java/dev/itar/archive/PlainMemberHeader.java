@@ -7,8 +7,8 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
 /**
  * The 512-byte ustar header block of a plain member (a regular file, mode 0644, uid/gid 0, mtime 0, empty user
  * and group names), written into one reused buffer. commons-compress builds a {@code TarArchiveEntry}, a map of
- * PAX headers and a fresh charset encoder for every header; a recording has hundreds of thousands of small
- * members, so that garbage was a large share of all allocation while ingesting and sealing.
+ * PAX headers and a fresh charset encoder for every header; a recording has a great many small members, so
+ * that garbage was a large share of all allocation while ingesting and sealing.
  *
  * <p>Only for the members whose header commons-compress (with {@code LONGFILE_POSIX}, {@code BIGNUMBER_POSIX}
  * and PAX headers for non-ASCII names, as {@link IndexedTarWriter} sets it) writes as a single block of exactly
