@@ -47,6 +47,7 @@ public final class IndexedTarWriter implements Closeable {
     /** Bytes of a last member ({@link #finish(String, MemberContent, Executor)}) held in memory before a temp file. */
     private static final int LAST_MEMBER_MEMORY = 2 << 20;
     static final String INDEX_SUFFIX = ".index";
+    private static final byte[] ZEROS = new byte[BLOCK];
 
     private final Path file;
     /** Where {@link #finish()} moves the archive; null for a resumed archive, which stays in {@link #file}. */
@@ -59,6 +60,7 @@ public final class IndexedTarWriter implements Closeable {
     private final MemberIndexFile index;
     private final KeyHashSet keys = new KeyHashSet();
     private final byte[] copyBuffer = new byte[64 * 1024];
+    private final PlainMemberHeader header = new PlainMemberHeader();
     private long finishedSize = -1;
     private State state = State.OPEN;
 
@@ -205,7 +207,7 @@ public final class IndexedTarWriter implements Closeable {
                     + "written once in an indexed tar", key);
         }
         try {
-            long at = writeMember(key, size, stream, bytes, offset);
+            long at = writeMember(key, k, size, stream, bytes, offset);
             index.append(k, at, size);
             return at;
         } catch (IOException | RuntimeException e) {
@@ -227,8 +229,24 @@ public final class IndexedTarWriter implements Closeable {
         return false;
     }
 
-    /** One tar member; returns the payload's offset. The payload comes from {@code bytes} if given. */
-    private long writeMember(String key, long size, InputStream payload, byte[] bytes, int from) throws IOException {
+    /**
+     * One tar member; returns the payload's offset. The payload comes from {@code bytes} if given. A plain member
+     * is written here, header and padding included, with the same bytes commons-compress would write; only the
+     * others (PAX headers) go through {@link #tar}. Between its members {@link #tar} holds no bytes of its own and
+     * owes no padding (record size is block size), so what is written beside it does not disturb it.
+     */
+    private long writeMember(String key, byte[] keyUtf8, long size, InputStream payload, byte[] bytes, int from)
+            throws IOException {
+        if (PlainMemberHeader.fits(keyUtf8, size)) {
+            counted.write(header.of(keyUtf8, size));
+            long offset = requireBlockStart(key);
+            copyPayload(key, size, payload, bytes, from, counted);
+            int tail = (int) (size % BLOCK);
+            if (tail != 0) {
+                counted.write(ZEROS, 0, BLOCK - tail);
+            }
+            return offset;
+        }
         TarArchiveEntry entry = new TarArchiveEntry(key, true);
         entry.setSize(size);
         entry.setMode(0644); // Python tarfile writes the permission bits only: "0000644"
@@ -237,26 +255,36 @@ public final class IndexedTarWriter implements Closeable {
         entry.setUserName("");
         entry.setGroupName("");
         tar.putArchiveEntry(entry);
+        long offset = requireBlockStart(key);
+        copyPayload(key, size, payload, bytes, from, tar);
+        tar.closeArchiveEntry();
+        return offset;
+    }
+
+    private long requireBlockStart(String key) {
         long offset = counted.count();
         if (offset % BLOCK != 0) {
             throw new IllegalStateException("tar header for '" + key + "' did not end on a block boundary");
         }
-        if (bytes != null) {
-            tar.write(bytes, from, (int) size);
-        } else {
-            long remaining = size;
-            while (remaining > 0) {
-                int n = payload.read(copyBuffer, 0, (int) Math.min(copyBuffer.length, remaining));
-                if (n < 0) {
-                    throw new IOException("payload for '" + key + "' ended after " + (size - remaining) + " of "
-                            + size + " bytes");
-                }
-                tar.write(copyBuffer, 0, n);
-                remaining -= n;
-            }
-        }
-        tar.closeArchiveEntry();
         return offset;
+    }
+
+    private void copyPayload(String key, long size, InputStream payload, byte[] bytes, int from, OutputStream to)
+            throws IOException {
+        if (bytes != null) {
+            to.write(bytes, from, (int) size);
+            return;
+        }
+        long remaining = size;
+        while (remaining > 0) {
+            int n = payload.read(copyBuffer, 0, (int) Math.min(copyBuffer.length, remaining));
+            if (n < 0) {
+                throw new IOException("payload for '" + key + "' ended after " + (size - remaining) + " of "
+                        + size + " bytes");
+            }
+            to.write(copyBuffer, 0, n);
+            remaining -= n;
+        }
     }
 
     private byte[] checkKey(String key) {
