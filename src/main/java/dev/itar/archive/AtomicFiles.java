@@ -40,6 +40,27 @@ public final class AtomicFiles {
     }
 
     /**
+     * Replaces {@code target} with {@code content} as {@link #write} does, but without forcing anything to disk:
+     * other processes, and this one after it crashed, see the old content or the new, never a mix. After a power
+     * loss or a kernel crash the file may hold the old content, or be empty or damaged; it is for state that a
+     * reader then rebuilds from elsewhere, written so often that waiting for the device each time would hold up
+     * its writer.
+     */
+    public static void replace(Path target, byte[] content) throws IOException {
+        Path temp = createTemp(target);
+        try {
+            Files.write(temp, content, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+            try {
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                throw new IOException("cannot atomically rename " + temp + " onto " + target + ": " + e.getMessage(), e);
+            }
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    /**
      * A new, empty, world-readable temp file beside {@code target}, named {@code .<target name>.<digits>.partial},
      * for content that {@link #moveIntoPlace} later renames onto the target.
      */

@@ -14,7 +14,7 @@ import java.util.Optional;
 
 /**
  * What the unsealed-archive store's last commit made durable: the changelog offset it covers, and for every
- * segment how far its files had got and its seal request, if any. Written atomically at each commit, after the
+ * segment how far its files had got and its seal request, if any. Replaced atomically at each commit, after the
  * Kafka transaction, so on restart the files are cut back to it and the changelog replayed from its offset.
  *
  * @param changelogOffset last changelog offset the state covers, null when unknown (restore from the start)
@@ -68,6 +68,10 @@ record Manifest(Long changelogOffset, List<Entry> segments) {
                 w.bytes(e.sealRequest());
             }
         }
-        AtomicFiles.write(dir.resolve(FILE), w.toBytes());
+        // Not forced to disk: a process crash keeps the page cache, and after a power loss the segments' files
+        // (never forced at a commit either) may not match any manifest; an old, damaged or missing manifest then
+        // means cutting back further or restoring from the changelog, the source of truth. Waiting for the device
+        // at every commit held the stream threads up behind the seals' and the broker's writes to the same disk.
+        AtomicFiles.replace(dir.resolve(FILE), w.toBytes());
     }
 }

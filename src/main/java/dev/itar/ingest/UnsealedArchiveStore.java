@@ -131,7 +131,16 @@ final class UnsealedArchiveStore implements KeyValueStore<Bytes, byte[]> {
     /** Reads the manifest and cuts every segment's files back to it; anything inconsistent means a full restore. */
     private void load() throws IOException {
         segments.clear();
-        Optional<Manifest> manifest = Manifest.read(dir);
+        Optional<Manifest> manifest;
+        try {
+            manifest = Manifest.read(dir);
+        } catch (StateFormatException e) {
+            // e.g. left damaged by a power loss (it is not forced to disk): the changelog has what it described
+            LOG.warn("task {}: the unsealed-archive store's manifest cannot be read ({}); restoring the store from its "
+                    + "changelog", taskId, e.getMessage());
+            wipe(e.getMessage());
+            return;
+        }
         if (manifest.isEmpty()) {
             wipe("no manifest");
             return;

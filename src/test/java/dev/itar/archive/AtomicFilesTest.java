@@ -25,6 +25,20 @@ class AtomicFilesTest {
     }
 
     @Test
+    void replaceSwapsTheContentWholeAndLeavesNoTempFileEvenWhenItFails() throws Exception {
+        Path target = dir.resolve("MANIFEST");
+        AtomicFiles.replace(target, new byte[] {1});
+        AtomicFiles.replace(target, new byte[] {2, 3});
+        assertThat(Files.readAllBytes(target)).containsExactly(2, 3);
+        Path occupied = dir.resolve("sub");
+        Files.createDirectories(occupied.resolve("child")); // a non-empty directory cannot be replaced by a file
+        assertThatThrownBy(() -> AtomicFiles.replace(occupied, new byte[] {4})).hasMessageContaining("sub");
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files).containsExactlyInAnyOrder(target, occupied);
+        }
+    }
+
+    @Test
     void forcingDataLeavesTheFileAsItIsAndNamesAMissingOne() throws Exception {
         Path body = dir.resolve("body.itar");
         Files.write(body, new byte[] {1, 2, 3});

@@ -247,6 +247,32 @@ class UnsealedArchiveStoreTest {
         store.close();
     }
 
+    /**
+     * The manifest is not forced to disk at a commit, so a power loss may leave it empty or cut short: the store then
+     * starts empty and restores from its changelog, instead of failing its task.
+     */
+    @Test
+    void aManifestThatCannotBeReadMeansARestoreFromTheStart() throws Exception {
+        Path state = tmp.resolve("state");
+        SegmentKey key = new SegmentKey("rec", 0);
+        Path dir = state.resolve(UnsealedArchiveStoreSupplier.NAME);
+        for (int keep : new int[] {0, 9}) {
+            UnsealedArchiveStore store = open(state);
+            putFrame(store, key, T + 100);
+            store.commit(Map.of(CHANGELOG, 7L));
+            store.close();
+            byte[] manifest = Files.readAllBytes(dir.resolve(Manifest.FILE));
+            assertThat(manifest.length).isGreaterThan(keep);
+            Files.write(dir.resolve(Manifest.FILE), java.util.Arrays.copyOf(manifest, keep));
+
+            store = open(state);
+            assertThat(store.committedOffset(CHANGELOG)).as("manifest cut to " + keep + " bytes").isNull();
+            assertThat(store.segments()).isEmpty();
+            assertThat(dir.resolve("rec.0.itar")).doesNotExist();
+            store.close();
+        }
+    }
+
     @Test
     void asAStandbyTheStoreFollowsCommitsButSealsOnlyOnceItsTaskIsActiveHere() throws Exception {
         SegmentKey key = new SegmentKey("standby", 0);
