@@ -60,6 +60,25 @@ class UnsealedArchiveStoreTest {
                 Long.MIN_VALUE, Long.MAX_VALUE, 1)));
     }
 
+    /**
+     * Appends the frame at {@code T + 300}, seals the segment (committed at changelog offset 43) and checks its
+     * archive holds the frames at {@code T + 100}, {@code T + 200} and {@code T + 300}; returns the archive.
+     */
+    private Path addTheThirdFrameAndSeal(UnsealedArchiveStore store, SegmentKey key) throws Exception {
+        putFrame(store, key, T + 300);
+        requestSeal(store, key);
+        store.commit(Map.of(CHANGELOG, 43L));
+        outcomes.addAll(store.drainOutcomes());
+        assertThat(outcomes).hasSize(1);
+        assertThat(outcomes.get(0).failure()).isNull();
+        Path archive = tmp.resolve("archives/rec.ncore4.zarr.itar");
+        assertThat(ArchiveVerifier.verify(archive).problems()).isEmpty();
+        try (SequenceReader r = SequenceReader.open(archive)) {
+            assertThat(r.frameTimestamps("cameras/cam0")).extracting(t -> t[1]).containsExactly(T + 100, T + 200, T + 300);
+        }
+        return archive;
+    }
+
     @Test
     void aReopenedStoreCutsItsFilesBackToTheLastCommitAndReportsItsOffset() throws Exception {
         Path state = tmp.resolve("state");
@@ -79,17 +98,7 @@ class UnsealedArchiveStoreTest {
         UnsealedSegment s = store.segment(key).orElseThrow();
         assertThat(s.contentItems()).isEqualTo(2);
         // the changelog replays what came after the commit: the same frame, then the seal
-        putFrame(store, key, T + 300);
-        requestSeal(store, key);
-        store.commit(Map.of(CHANGELOG, 43L));
-        outcomes.addAll(store.drainOutcomes());
-        assertThat(outcomes).hasSize(1);
-        assertThat(outcomes.get(0).failure()).isNull();
-        Path archive = tmp.resolve("archives/rec.ncore4.zarr.itar");
-        assertThat(ArchiveVerifier.verify(archive).problems()).isEmpty();
-        try (SequenceReader r = SequenceReader.open(archive)) {
-            assertThat(r.frameTimestamps("cameras/cam0")).extracting(t -> t[1]).containsExactly(T + 100, T + 200, T + 300);
-        }
+        addTheThirdFrameAndSeal(store, key);
         assertThat(dir.resolve("rec.0.itar")).doesNotExist(); // published by rename
         store.delete(Bytes.wrap(key.key(SegmentKey.SEAL, "")));
         store.commit(Map.of(CHANGELOG, 44L));
@@ -130,17 +139,7 @@ class UnsealedArchiveStoreTest {
 
         UnsealedArchiveStore store = open(state);
         assertThat(store.committedOffset(CHANGELOG)).isEqualTo(41L);
-        putFrame(store, key, T + 300);
-        requestSeal(store, key);
-        store.commit(Map.of(CHANGELOG, 43L));
-        outcomes.addAll(store.drainOutcomes());
-        assertThat(outcomes).hasSize(1);
-        assertThat(outcomes.get(0).failure()).isNull();
-        Path archive = tmp.resolve("archives/rec.ncore4.zarr.itar");
-        assertThat(ArchiveVerifier.verify(archive).problems()).isEmpty();
-        try (SequenceReader r = SequenceReader.open(archive)) {
-            assertThat(r.frameTimestamps("cameras/cam0")).extracting(t -> t[1]).containsExactly(T + 100, T + 200, T + 300);
-        }
+        Path archive = addTheThirdFrameAndSeal(store, key);
         try (dev.itar.zarr.ZarrArchiveReader z = dev.itar.zarr.ZarrArchiveReader.open(archive);
              dev.itar.archive.IndexedTarReader tar = dev.itar.archive.IndexedTarReader.open(archive)) {
             assertThat(dev.itar.zarr.ContentVerifier.check(z).problems()).isEmpty();
