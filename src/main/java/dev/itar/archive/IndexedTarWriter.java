@@ -20,7 +20,6 @@ import java.util.concurrent.Executor;
 import java.util.function.LongConsumer;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
-import org.apache.commons.compress.archivers.tar.TarConstants;
 
 /**
  * Writes an indexed tar archive: one POSIX tar member per key, each key at most once, in the order given; then,
@@ -339,7 +338,8 @@ public final class IndexedTarWriter implements Closeable {
         byte[] k = checkKey(key);
         EarlyIndex early = null;
         try (SpillBuffer last = new SpillBuffer(dir, LAST_MEMBER_MEMORY)) {
-            if (k.length < TarConstants.NAMELEN && key.chars().allMatch(c -> c < 0x80)) {
+            // the payload follows a one-block header unless the size turns out not to fit it: complete() sees that
+            if (PlainMemberHeader.fits(k, 0)) {
                 early = EarlyIndex.start(index, k, counted.count() + BLOCK, beside, dir);
             }
             content.writeTo(new NonClosingOutputStream(last));
