@@ -24,19 +24,7 @@ public final class AtomicFiles {
 
     /** Writes {@code content} to {@code target} atomically. */
     public static void write(Path target, byte[] content) throws IOException {
-        Path temp = createTemp(target);
-        try {
-            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer b = ByteBuffer.wrap(content);
-                while (b.hasRemaining()) {
-                    ch.write(b);
-                }
-                ch.force(true);
-            }
-            moveIntoPlace(temp, target);
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        write(target, content, true);
     }
 
     /**
@@ -47,13 +35,24 @@ public final class AtomicFiles {
      * its writer.
      */
     public static void replace(Path target, byte[] content) throws IOException {
+        write(target, content, false);
+    }
+
+    private static void write(Path target, byte[] content, boolean force) throws IOException {
         Path temp = createTemp(target);
         try {
-            Files.write(temp, content, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
-            try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                throw new IOException("cannot atomically rename " + temp + " onto " + target + ": " + e.getMessage(), e);
+            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                ByteBuffer b = ByteBuffer.wrap(content);
+                while (b.hasRemaining()) {
+                    ch.write(b);
+                }
+                if (force) {
+                    ch.force(true);
+                }
+            }
+            rename(temp, target);
+            if (force) {
+                forceDirectory(target.toAbsolutePath().getParent());
             }
         } finally {
             Files.deleteIfExists(temp);
@@ -94,12 +93,16 @@ public final class AtomicFiles {
      * @throws IOException also when the file system cannot rename atomically (e.g. across file systems)
      */
     public static void moveIntoPlace(Path source, Path target) throws IOException {
+        rename(source, target);
+        forceDirectory(target.toAbsolutePath().getParent());
+    }
+
+    private static void rename(Path source, Path target) throws IOException {
         try {
             Files.move(source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
             throw new IOException("cannot atomically rename " + source + " onto " + target + ": " + e.getMessage(), e);
         }
-        forceDirectory(target.toAbsolutePath().getParent());
     }
 
     /**
