@@ -119,9 +119,7 @@ public final class SequenceSealer {
             long writtenBytes = 0;
             for (Iterator<WrittenFrame> written = content.writtenFrames(); written.hasNext(); ) {
                 WrittenFrame f = written.next();
-                framesBySensor.computeIfAbsent(f.component() + "/" + f.sensor(), k -> new FrameTimes()).add(f.t1(), f.t0());
-                interval.add(f.t0());
-                interval.add(f.t1());
+                addFrame(framesBySensor, interval, f.component(), f.sensor(), f.t0(), f.t1());
                 writtenNodes += f.nodes();
                 writtenBytes += f.entryBytes();
             }
@@ -130,9 +128,7 @@ public final class SequenceSealer {
             FrameNodes frameNodes = new FrameNodes();
             while (frames.hasNext()) {
                 FrameEntry f = frames.next();
-                framesBySensor.computeIfAbsent(f.component() + "/" + f.sensor(), k -> new FrameTimes()).add(f.t1(), f.t0());
-                interval.add(f.t0());
-                interval.add(f.t1());
+                addFrame(framesBySensor, interval, f.component(), f.sensor(), f.t0(), f.t1());
                 frameNodes.write(zarr, f);
             }
             DynamicPoses dynamic = poses.join();
@@ -183,6 +179,14 @@ public final class SequenceSealer {
             zarr.abort();
             throw e;
         }
+    }
+
+    /** Counts a frame for its sensor's frames group and the sequence interval. */
+    private static void addFrame(SortedMap<String, FrameTimes> framesBySensor, Interval interval, String component,
+                                 String sensor, long t0, long t1) {
+        framesBySensor.computeIfAbsent(component + "/" + sensor, k -> new FrameTimes()).add(t1, t0);
+        interval.add(t0);
+        interval.add(t1);
     }
 
     /** The rendered {@code dynamic_poses} node and the interval its samples span. */

@@ -70,11 +70,7 @@ public final class ZarrArchiveWriter implements Closeable {
      * archive or written separately ("" is not allowed: the root's metadata is written by {@link #finish()}).
      */
     public void createNode(String path, RenderedNode node) throws IOException {
-        String p = checkPath(path);
-        if (p.isEmpty()) {
-            throw new IllegalArgumentException(out.file() + ": the root group is declared with createGroup");
-        }
-        write(p, node);
+        write(checkNodePath(out, path), node);
     }
 
     private void write(String path, RenderedNode node) throws IOException {
@@ -89,10 +85,7 @@ public final class ZarrArchiveWriter implements Closeable {
      * leave only the root to the end.
      */
     public static byte[] writeNode(IndexedTarWriter out, String path, RenderedNode node) throws IOException {
-        String p = checkPath(out, path);
-        if (p.isEmpty()) {
-            throw new IllegalArgumentException(out.file() + ": the root group is declared with createGroup");
-        }
+        String p = checkNodePath(out, path);
         out.put(metadataKey(p), node.json());
         ByteArrayOutputStream entry = new ByteArrayOutputStream(node.consolidatedEntry().length + p.length() + 4);
         ConsolidatedMetadata.writeEntry(entry, p, node);
@@ -170,6 +163,15 @@ public final class ZarrArchiveWriter implements Closeable {
 
     private String checkPath(String path) {
         return checkPath(out, path);
+    }
+
+    /** A node's path other than the root's, whose metadata is written by {@link #finish()}. */
+    private static String checkNodePath(IndexedTarWriter out, String path) {
+        String p = checkPath(out, path);
+        if (p.isEmpty()) {
+            throw new IllegalArgumentException(out.file() + ": the root group is declared with createGroup");
+        }
+        return p;
     }
 
     private static String checkPath(IndexedTarWriter out, String path) {
