@@ -76,8 +76,9 @@ final class SegmentItems {
      * identity and times, and its nodes' consolidated entries for the root.
      */
     static byte[] writtenFrame(FrameEntry entry, byte[] consolidatedEntries) {
-        return StateCodec.writer(RecordType.WRITTEN_FRAME, 48 + entry.component().length() + entry.sensor().length()
-                        + consolidatedEntries.length)
+        // the exact size (names are ASCII), so the value is handed out without a copy
+        return StateCodec.writer(RecordType.WRITTEN_FRAME, 3 + 4 + entry.component().length() + 4
+                        + entry.sensor().length() + 8 + 8 + 4 + 4 + consolidatedEntries.length)
                 .str(entry.component()).str(entry.sensor()).i64(entry.t0()).i64(entry.t1()).i32(entry.nodes().size())
                 .bytes(consolidatedEntries).toBytes();
     }
