@@ -131,7 +131,7 @@ final class FailoverBenchmark {
             if (standbys > 0) {
                 awaitStandbyCaughtUp(survivor, config);
             }
-            if (accepted(survivor) != 0) {
+            if (survivor.acceptedRecords() != 0) {
                 throw new IllegalStateException("the survivor accepted records before the failover");
             }
 
@@ -141,7 +141,7 @@ final class FailoverBenchmark {
             sender.send(id, last);
             sender.flush();
             long deadline = killed + BenchClients.PHASE_TIMEOUT.toNanos();
-            while (accepted(survivor) < 1) {
+            while (survivor.acceptedRecords() < 1) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("the survivor did not accept " + id + "'s next record within "
                             + BenchClients.PHASE_TIMEOUT.toMinutes() + " min of the SIGKILL");
@@ -173,13 +173,6 @@ final class FailoverBenchmark {
         m.put(IngestConfig.HTTP_PORT, Integer.toString(Workbench.freePort()));
         m.put("group.instance.id", name + "-" + suffix);
         return m;
-    }
-
-    /** Records the instance has accepted, all types. */
-    private static long accepted(IngestorProcess ingestor) {
-        return Math.round(ingestor.metrics().entrySet().stream()
-                .filter(e -> e.getKey().startsWith("itar_records_accepted_total"))
-                .mapToDouble(Map.Entry::getValue).sum());
     }
 
     private static void awaitTwoMembersOnePartitionEach(Admin admin, IngestConfig config, IngestorProcess... all) {

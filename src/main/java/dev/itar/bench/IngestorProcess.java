@@ -125,6 +125,13 @@ final class IngestorProcess implements AutoCloseable {
         }
     }
 
+    /** Records the instance has accepted so far, all types ({@code itar_records_accepted_total}). */
+    long acceptedRecords() {
+        return Math.round(metrics("itar_records_accepted_total").entrySet().stream()
+                .filter(e -> e.getKey().startsWith("itar_records_accepted_total"))
+                .mapToDouble(Map.Entry::getValue).sum());
+    }
+
     /** {@code /metrics}: every sample line as {@code name{labels}} → value. */
     Map<String, Double> metrics() {
         return PrometheusSamples.parse(body("metrics"));

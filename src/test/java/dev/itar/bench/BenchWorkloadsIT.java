@@ -37,9 +37,15 @@ class BenchWorkloadsIT {
 
         for (String name : List.of("rig_mb_s", "rig_realtime_factor", "rig_ingest_vs_consumer", "ingestor_rss_mib",
                 "rig_wall_s", "rig_consumer_mb_s", "rig_archive_bytes", "ingestor_cpu_s", "rig_live_realtime_factor",
-                "rig_live_wall_s", "ingestor_cpu_stream_s", "ingestor_cpu_jit_s")) {
+                "rig_live_wall_s", "ingestor_cpu_stream_s", "ingestor_cpu_jit_s", "rig_cold_realtime_factor",
+                "rig_cold_wall_s", "rig_cpu_broker_s")) {
             assertThat(f.value(name)).as(name).isPresent();
             assertThat(f.value(name).getAsDouble()).as(name).isPositive();
+        }
+        // the measured round's share of each kind: present, and never more than the instance's whole life
+        for (String kind : List.of("stream", "jit", "seal")) {
+            assertThat(f.value("rig_cpu_" + kind + "_s").getAsDouble()).as(kind).isNotNegative()
+                    .isLessThanOrEqualTo(f.value("ingestor_cpu_" + kind + "_s").getAsDouble());
         }
         assertThat(f.value("rig_sensor_s").getAsDouble()).isCloseTo(2 * 1.5, within(0.01));
         assertThat(f.value("rig_realtime_factor").getAsDouble() * f.value("rig_wall_s").getAsDouble())
