@@ -531,6 +531,43 @@ public final class IngestConfig {
         return p;
     }
 
+    /**
+     * Properties for the consumer that re-reads frames for a restore ({@link InputTopicReader}): the un-prefixed
+     * client settings a consumer understands (security, SASL, SSL, ...), {@code consumer.*}, a fetch of
+     * {@code max.message.bytes}, then {@code restore.consumer.*}, prefixes removed, as Kafka Streams' own restore
+     * consumer gets them; committed records only, and no group, so it commits nothing.
+     */
+    public Map<String, Object> inputReaderProperties() {
+        Set<String> consumerKeys = ConsumerConfig.configNames();
+        Map<String, Object> p = new TreeMap<>();
+        values.forEach((k, v) -> {
+            if (!OWN_KEYS.contains(k) && consumerKeys.contains(k)) {
+                p.put(k, v);
+            }
+        });
+        values.forEach((k, v) -> {
+            if (k.startsWith(StreamsConfig.CONSUMER_PREFIX)) {
+                p.put(k.substring(StreamsConfig.CONSUMER_PREFIX.length()), v);
+            }
+        });
+        // a reader holds one fetch ahead of the frame it restores, per task restored or followed: a record's
+        // worth, not the stream threads' larger fetch
+        p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Integer.toString(maxMessageBytes));
+        values.forEach((k, v) -> {
+            if (k.startsWith(StreamsConfig.RESTORE_CONSUMER_PREFIX)) {
+                p.put(k.substring(StreamsConfig.RESTORE_CONSUMER_PREFIX.length()), v);
+            }
+        });
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
+        p.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        p.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, applicationId + "-frame-restore");
+        return p;
+    }
+
     /** One line per key with its origin, secrets masked; for the startup log. */
     public String describe() {
         StringBuilder sb = new StringBuilder();

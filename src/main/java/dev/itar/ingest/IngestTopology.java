@@ -1,6 +1,7 @@
 package dev.itar.ingest;
 
 import dev.itar.storage.ArchiveStore;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -11,6 +12,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -37,6 +39,12 @@ public final class IngestTopology {
     }
 
     /** The threads that seal segments and digest archives in the background, for {@link #build}. */
+    /**
+     * How long a restore waits for one frame it re-reads from the frames topic before it fails naming it: as long
+     * as Kafka Streams waits for a broker's answer by default.
+     */
+    private static final Duration FRAME_READ_TIMEOUT = Duration.ofMinutes(1);
+
     public static ExecutorService sealExecutor() {
         AtomicInteger n = new AtomicInteger();
         return Executors.newFixedThreadPool(2, r -> {
@@ -55,7 +63,10 @@ public final class IngestTopology {
         Map<String, String> changelog = Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
                 Integer.toString(config.outputMaxMessageBytes()));
         UnsealedArchiveStoreSupplier unsealedStores = new UnsealedArchiveStoreSupplier(archives,
-                config.archiveDialect(), sealExecutor);
+                config.archiveDialect(), sealExecutor, () -> new InputTopicReader(
+                        () -> new KafkaConsumer<>(config.inputReaderProperties(), new ByteArrayDeserializer(),
+                                new ByteArrayDeserializer()),
+                        config.framesTopic(), FRAME_READ_TIMEOUT));
         StoreBuilder<KeyValueStore<Bytes, byte[]>> unsealed = Stores.keyValueStoreBuilder(unsealedStores,
                         Serdes.Bytes(), Serdes.ByteArray())
                 .withCachingDisabled() // values are whole frames, appended to files as they come

@@ -40,6 +40,7 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -333,10 +334,15 @@ final class RecordingProcessor implements Processor<byte[], byte[], byte[], byte
                     + f.t1());
         }
         EncodedFrame encoded = encoder.encode(f);
-        SegmentKey key = new SegmentKey(id, segment);
-        unsealedLog.put(Bytes.wrap(key.key(SegmentKey.FRAME,
-                        UnsealedArchiveStore.frameItem(component, f.sensor(), f.t1()))),
-                SegmentItems.frame(encoded.entry(), encoded.chunks()));
+        byte[] key = new SegmentKey(id, segment).key(SegmentKey.FRAME,
+                UnsealedArchiveStore.frameItem(component, f.sensor(), f.t1()));
+        // the changelog names the input record instead of carrying the encoded chunks a second time: a restore
+        // reads it again and encodes it the same way; the store appends what was encoded here
+        RecordMetadata input = context.recordMetadata().orElseThrow(
+                () -> new IllegalStateException("a frame record without its topic, partition and offset"));
+        unsealed.stageFrame(key, SegmentItems.frame(encoded.entry(), encoded.chunks()));
+        unsealedLog.put(Bytes.wrap(key), SegmentItems.frameAt(new SegmentItems.FrameAt(input.partition(),
+                input.offset(), value.length, ReferencedFrames.crc32c(value))));
         store.putFrameFingerprint(id, segment, component, f.sensor(), f.t1(), RecordFingerprint.of(value));
         return Outcome.accepted(header.sensorTime(f.t1()).data(encoded.entry().chunkBytes()));
     }

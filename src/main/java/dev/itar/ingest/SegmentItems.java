@@ -48,6 +48,30 @@ final class SegmentItems {
         return w.toBytes();
     }
 
+    /**
+     * Where a frame's input record is, as the changelog keeps a frame: its partition and offset in the frames topic,
+     * and its value's length and CRC-32C, which a restore checks the record it reads against.
+     */
+    record FrameAt(int partition, long offset, int length, int crc32c) {
+    }
+
+    static byte[] frameAt(FrameAt at) {
+        return StateCodec.writer(RecordType.FRAME_AT, 3 + 4 + 8 + 4 + 4).i32(at.partition()).i64(at.offset())
+                .i32(at.length()).i32(at.crc32c()).toBytes();
+    }
+
+    /** Whether a frame's changelog value names its input record ({@link #frameAt}) rather than carrying chunks. */
+    static boolean isFrameAt(byte[] value) {
+        return value.length > 2 && value[2] == RecordType.FRAME_AT.code;
+    }
+
+    static FrameAt readFrameAt(byte[] value, String what) {
+        Reader r = StateCodec.reader(value, RecordType.FRAME_AT, what);
+        FrameAt at = new FrameAt(r.i32(), r.i64(), r.i32(), r.i32());
+        r.end();
+        return at;
+    }
+
     /** A frame item read back: its entry, and where each chunk's bytes lie in the value. */
     record FrameItem(FrameEntry entry, List<ChunkSpan> chunks) {
     }

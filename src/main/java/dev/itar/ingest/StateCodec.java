@@ -86,7 +86,10 @@ final class StateCodec {
         COMPONENT_META(13), CAMERA_MASKS(14), CUBOID_ITEM(15),
         // a segment's item log entry of a frame whose nodes are written at ingest; FRAME_ENTRY is still read in
         // the item logs of segments an earlier release began
-        WRITTEN_FRAME(16);
+        WRITTEN_FRAME(16),
+        // a frame's changelog value that names its input record instead of carrying its encoded chunks: a restore
+        // re-reads that record and encodes it again; FRAME_ITEM values of earlier releases still restore as before
+        FRAME_AT(17);
 
         final byte code;
 

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -25,6 +26,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.utils.Bytes;
@@ -52,8 +54,11 @@ import org.slf4j.LoggerFactory;
  * no second copy of the data, nothing left to delete from a key-value store.
  *
  * <p>It is a {@link KeyValueStore} only so that Kafka Streams logs every change to its changelog and restores it
- * elsewhere; its values are {@link SegmentItems} (a frame with its chunks, a pose sample, a seal request), keyed
- * by {@link SegmentKey}, and a delete of any key of a segment drops the segment. It is not read by key.
+ * elsewhere; its values are {@link SegmentItems} (a frame's input record, a pose sample, a seal request), keyed
+ * by {@link SegmentKey}, and a delete of any key of a segment drops the segment. It is not read by key. A frame's
+ * value only names its record in the frames topic: live, the processor {@link #stageFrame stages} the frame it
+ * encoded just before the put; restored, the store reads the record again and encodes it ({@link
+ * ReferencedFrames}), to the same bytes. Values of earlier releases that carry the chunks are appended as they are.
  *
  * <p>Offsets are its own ({@link #managesOffsets()}): each commit (called after the Kafka transaction commits,
  * with {@code enable.transactional.statestores}) flushes the files and writes a {@link Manifest} of how far each
@@ -77,6 +82,13 @@ final class UnsealedArchiveStore implements KeyValueStore<Bytes, byte[]> {
     private final RootDialect dialect;
     private final ExecutorService executor;
     private final Consumer<UnsealedArchiveStore> onInit;
+    private final Supplier<ReferencedFrames.InputRecords> inputs;
+    /** Made on the first frame a restore re-reads from the input topic. */
+    private ReferencedFrames referenced;
+    private ReferencedFrames.InputRecords input;
+    /** The frame item the processor encoded for the put that follows, whose changelog value only names it. */
+    private byte[] stagedKey;
+    private byte[] stagedItem;
 
     private Path dir;
     private TaskId taskId;
@@ -94,9 +106,14 @@ final class UnsealedArchiveStore implements KeyValueStore<Bytes, byte[]> {
     private final Queue<SealOutcome> outcomes = new ConcurrentLinkedQueue<>();
     private Consumer<List<SegmentKey>> sealsCommitted = keys -> { };
 
+    /**
+     * @param inputs the frames topic's records by offset, for the frames a restore re-reads (asked for once, on the
+     *               first; closed with the store if {@link AutoCloseable})
+     */
     UnsealedArchiveStore(String name, ArchiveStore archives, RootDialect dialect, ExecutorService executor,
-                         Consumer<UnsealedArchiveStore> onInit) {
+                         Consumer<UnsealedArchiveStore> onInit, Supplier<ReferencedFrames.InputRecords> inputs) {
         this.name = name;
+        this.inputs = inputs;
         this.archives = archives;
         this.dialect = dialect;
         this.executor = executor;
@@ -221,7 +238,10 @@ final class UnsealedArchiveStore implements KeyValueStore<Bytes, byte[]> {
         String what = "changelog record of " + s;
         try {
             switch (SegmentKey.kind(key)) {
-                case SegmentKey.FRAME -> s.appendFrame(SegmentItems.readFrame(value, what), value);
+                case SegmentKey.FRAME -> {
+                    byte[] item = SegmentItems.isFrameAt(value) ? frameItem(key, k, value, what) : value;
+                    s.appendFrame(SegmentItems.readFrame(item, what), item);
+                }
                 case SegmentKey.POSE, SegmentKey.COMPONENT_META, SegmentKey.CAMERA_MASKS -> s.appendItem(value);
                 case SegmentKey.CUBOID -> s.appendCuboid(value);
                 case SegmentKey.SEAL -> s.requestSeal(value);
@@ -231,6 +251,31 @@ final class UnsealedArchiveStore implements KeyValueStore<Bytes, byte[]> {
             throw new ProcessorStateException("task " + taskId + ": cannot write " + s + " in " + dir + ": "
                     + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The frame item for the put of {@code key} that follows on this thread: its changelog value names the input
+     * record only ({@link SegmentItems#frameAt}), and the item encoded from it is appended as it stands.
+     */
+    void stageFrame(byte[] key, byte[] item) {
+        stagedKey = key;
+        stagedItem = item;
+    }
+
+    /** The item a frame's reference stands for: the one staged for it live, else its input record encoded again. */
+    private byte[] frameItem(byte[] key, SegmentKey segment, byte[] value, String what) {
+        byte[] staged = stagedItem;
+        boolean live = stagedKey != null && Arrays.equals(stagedKey, key);
+        stagedKey = null;
+        stagedItem = null;
+        if (live) {
+            return staged;
+        }
+        if (referenced == null) {
+            input = inputs.get();
+            referenced = new ReferencedFrames(input);
+        }
+        return referenced.frameItem(segment, SegmentItems.readFrameAt(value, what), what);
     }
 
     /** The segments of {@code recordingId} still in the store, by segment number. */
@@ -460,6 +505,15 @@ final class UnsealedArchiveStore implements KeyValueStore<Bytes, byte[]> {
         }
         segments.clear();
         pendingDrops.clear();
+        if (input instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.warn("task {}: closing the frames topic's reader: {}", taskId, e.toString());
+            }
+        }
+        input = null;
+        referenced = null;
     }
 
     /** Interrupts the running seals and waits (bounded) for them; whoever owns the task next seals them again. */

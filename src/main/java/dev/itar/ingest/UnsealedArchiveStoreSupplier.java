@@ -5,6 +5,7 @@ import dev.itar.zarr.RootDialect;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.function.Supplier;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
@@ -21,12 +22,16 @@ final class UnsealedArchiveStoreSupplier implements KeyValueBytesStoreSupplier {
     private final ArchiveStore archives;
     private final RootDialect dialect;
     private final ExecutorService executor;
+    private final Supplier<ReferencedFrames.InputRecords> inputs;
     private final Map<TaskId, UnsealedArchiveStore> byTask = new ConcurrentHashMap<>();
 
-    UnsealedArchiveStoreSupplier(ArchiveStore archives, RootDialect dialect, ExecutorService executor) {
+    /** @param inputs makes each store's reader of the frames topic, for the frames its restores re-read */
+    UnsealedArchiveStoreSupplier(ArchiveStore archives, RootDialect dialect, ExecutorService executor,
+                                 Supplier<ReferencedFrames.InputRecords> inputs) {
         this.archives = archives;
         this.dialect = dialect;
         this.executor = executor;
+        this.inputs = inputs;
     }
 
     @Override
@@ -36,7 +41,8 @@ final class UnsealedArchiveStoreSupplier implements KeyValueBytesStoreSupplier {
 
     @Override
     public KeyValueStore<Bytes, byte[]> get() {
-        return new UnsealedArchiveStore(NAME, archives, dialect, executor, s -> byTask.put(s.taskId(), s));
+        return new UnsealedArchiveStore(NAME, archives, dialect, executor, s -> byTask.put(s.taskId(), s),
+                inputs);
     }
 
     @Override

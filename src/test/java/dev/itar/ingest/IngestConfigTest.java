@@ -121,6 +121,30 @@ class IngestConfigTest {
     }
 
     @Test
+    void theFrameReaderOfRestoresGetsTheConsumerSettingsReadsCommittedRecordsAndJoinsNoGroup() {
+        IngestConfig c = IngestConfig.load(null, Map.of(
+                "ITAR_SECURITY_PROTOCOL", "SASL_SSL",
+                "ITAR_CONSUMER_FETCH_MAX_BYTES", "1000",
+                "ITAR_RESTORE_CONSUMER_FETCH_MAX_BYTES", "2000",
+                "ITAR_CONSUMER_ISOLATION_LEVEL", "read_uncommitted",
+                "ITAR_GROUP_INSTANCE_ID", "veh-a",
+                "ITAR_PRODUCER_LINGER_MS", "5"));
+        assertThat(c.inputReaderProperties())
+                .containsEntry("security.protocol", "SASL_SSL")
+                .containsEntry("bootstrap.servers", "127.0.0.1:9092")
+                .as("restore.consumer.* over consumer.*, as for Kafka Streams' restore consumer")
+                .containsEntry("fetch.max.bytes", "2000")
+                .as("a record's worth ahead unless restore.consumer.* says otherwise")
+                .containsEntry("max.partition.fetch.bytes", c.streamsProperties()
+                        .getProperty("consumer.max.partition.fetch.bytes"))
+                .containsEntry("isolation.level", "read_committed")
+                .containsEntry("enable.auto.commit", "false")
+                .doesNotContainKeys("group.id", "group.instance.id", "linger.ms", "producer.linger.ms");
+        assertThat(IngestConfig.load(null, Map.of("ITAR_CONSUMER_FETCH_MAX_BYTES", "1000")).inputReaderProperties())
+                .containsEntry("fetch.max.bytes", "16777216");
+    }
+
+    @Test
     void clientSizeLimitsFollowMaxMessageBytes() {
         IngestConfig c = IngestConfig.load(null, Map.of("ITAR_MAX_MESSAGE_BYTES", "33554432"));
         Properties streams = c.streamsProperties();

@@ -32,7 +32,10 @@ public final class SmallHeapSegmentSeal {
         Path dir = Path.of(args[0]);
         int count = Integer.parseInt(args[1]);
         UnsealedArchiveStore store = new UnsealedArchiveStore(UnsealedArchiveStoreSupplier.NAME,
-                TestArchiveStores.directory(dir.resolve("archives")), RootDialect.PR68, new DirectExecutor(), s -> { });
+                TestArchiveStores.directory(dir.resolve("archives")), RootDialect.PR68, new DirectExecutor(), s -> { },
+                () -> (partition, offset) -> {
+                    throw new AssertionError("no frame is read from the input topic here");
+                });
         store.init(new MockProcessorContext<>(new Properties(), new TaskId(0, 0), dir.resolve("state").toFile())
                 .getStateStoreContext(), store);
         store.attach(keys -> keys.forEach(store::startSeal));

@@ -104,6 +104,9 @@ class StateFormatTest {
             return List.of(item.frame(), HexFormat.of().formatHex(v, item.entriesOffset(), v.length));
         }, List.of(new WrittenFrame("cameras", "cam0", frame.entry().t0(), frame.entry().t1(),
                 frame.entry().nodes().size(), entries.length), HexFormat.of().formatHex(entries))));
+        // a frame's changelog value naming its input record (17): a restore reads that record and encodes it again
+        SegmentItems.FrameAt at = new SegmentItems.FrameAt(1, 123_456_789_012L, 9_876_543, 0xcafe1234);
+        s.put("frame-at", new Sample<>(SegmentItems.frameAt(at), v -> SegmentItems.readFrameAt(v, "test"), at));
         return s;
     }
 

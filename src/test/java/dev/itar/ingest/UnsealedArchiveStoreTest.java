@@ -38,8 +38,14 @@ class UnsealedArchiveStoreTest {
     private final List<SealOutcome> outcomes = new ArrayList<>();
 
     private UnsealedArchiveStore open(Path stateDir) {
+        return open(stateDir, tmp.resolve("archives"), (partition, offset) -> {
+            throw new AssertionError("no frame is read from the input topic here");
+        });
+    }
+
+    private UnsealedArchiveStore open(Path stateDir, Path archives, ReferencedFrames.InputRecords input) {
         UnsealedArchiveStore store = new UnsealedArchiveStore(UnsealedArchiveStoreSupplier.NAME,
-                TestArchiveStores.directory(tmp.resolve("archives")), RootDialect.PR68, new DirectExecutor(), s -> { });
+                TestArchiveStores.directory(archives), RootDialect.PR68, new DirectExecutor(), s -> { }, () -> input);
         StateStoreContext ctx = new MockProcessorContext<>(new Properties(), new TaskId(0, 0), stateDir.toFile())
                 .getStateStoreContext();
         store.init(ctx, store);
@@ -270,6 +276,83 @@ class UnsealedArchiveStoreTest {
             assertThat(dir.resolve("rec.0.itar")).doesNotExist();
             store.close();
         }
+    }
+
+    /**
+     * The live path appends the frame its processor encoded and logs only where the input record is; a restore
+     * (the same puts, nothing staged) reads those records again and encodes them: the same archive, byte for byte.
+     */
+    @Test
+    void framesNamedByTheirInputRecordsAreEncodedAgainOnRestoreIntoTheSameArchive() throws Exception {
+        SegmentKey key = new SegmentKey("refs", 0);
+        Map<Long, byte[]> topic = new java.util.HashMap<>();
+        List<byte[]> keys = new ArrayList<>();
+        List<byte[]> references = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            byte[] value = dev.itar.frames.WireEncoder.encode(TestRecordings.cameraFrame("cam0", T + 100 * (i + 1), i));
+            long offset = 10L + 2 * i; // other records between them
+            topic.put(offset, value);
+            keys.add(key.key(SegmentKey.FRAME, UnsealedArchiveStore.frameItem("cameras", "cam0", T + 100 * (i + 1))));
+            references.add(SegmentItems.frameAt(new SegmentItems.FrameAt(0, offset, value.length,
+                    ReferencedFrames.crc32c(value))));
+        }
+
+        UnsealedArchiveStore live = open(tmp.resolve("live"), tmp.resolve("live-archives"), (partition, offset) -> {
+            throw new AssertionError("the live path reads no input record");
+        });
+        FrameEncoder encoder = new FrameEncoder();
+        for (int i = 0; i < 3; i++) {
+            EncodedFrame f = encoder.encode(TestRecordings.cameraFrame("cam0", T + 100 * (i + 1), i));
+            live.stageFrame(keys.get(i), SegmentItems.frame(f.entry(), f.chunks()));
+            live.put(Bytes.wrap(keys.get(i)), references.get(i));
+        }
+        Path first = sealAt(live, key, tmp.resolve("live-archives"));
+
+        List<Long> read = new ArrayList<>();
+        UnsealedArchiveStore restored = open(tmp.resolve("restored"), tmp.resolve("restored-archives"),
+                (partition, offset) -> {
+                    assertThat(partition).isZero();
+                    read.add(offset);
+                    return topic.get(offset);
+                });
+        for (int i = 0; i < 3; i++) {
+            restored.put(Bytes.wrap(keys.get(i)), references.get(i));
+        }
+        Path second = sealAt(restored, key, tmp.resolve("restored-archives"));
+
+        assertThat(read).containsExactly(10L, 12L, 14L);
+        assertThat(ArchiveVerifier.verify(second).problems()).isEmpty();
+        assertThat(Files.readAllBytes(second)).isEqualTo(Files.readAllBytes(first));
+    }
+
+    /** A reference whose record is not the one it names (another length or CRC) fails the restore, naming it. */
+    @Test
+    void aReferenceToAnotherRecordFailsTheRestoreNamingItsOffset() {
+        SegmentKey key = new SegmentKey("refs", 0);
+        byte[] value = dev.itar.frames.WireEncoder.encode(TestRecordings.cameraFrame("cam0", T + 100, 0));
+        byte[] other = dev.itar.frames.WireEncoder.encode(TestRecordings.cameraFrame("cam0", T + 100, 1));
+        UnsealedArchiveStore restored = open(tmp.resolve("state"), tmp.resolve("archives"), (partition, offset) -> other);
+        byte[] k = key.key(SegmentKey.FRAME, UnsealedArchiveStore.frameItem("cameras", "cam0", T + 100));
+        byte[] reference = SegmentItems.frameAt(new SegmentItems.FrameAt(3, 77, value.length,
+                ReferencedFrames.crc32c(value)));
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> restored.put(Bytes.wrap(k), reference))
+                .isInstanceOf(StateFormatException.class)
+                .hasMessageContaining("partition 3, offset 77")
+                .hasMessageContaining("recording 'refs'");
+        assertThat(restored.segment(key).orElseThrow().contentItems()).isZero();
+        restored.close();
+    }
+
+    /** Requests and commits the seal of {@code key}, runs it, and returns the archive it published. */
+    private Path sealAt(UnsealedArchiveStore store, SegmentKey key, Path archives) throws Exception {
+        requestSeal(store, key);
+        store.commit(Map.of(CHANGELOG, 9L));
+        List<SealOutcome> sealed = store.drainOutcomes();
+        assertThat(sealed).hasSize(1);
+        assertThat(sealed.get(0).failure()).isNull();
+        store.close();
+        return archives.resolve(key.recordingId() + ".ncore4.zarr.itar");
     }
 
     @Test
