@@ -515,20 +515,30 @@ public final class IngestConfig {
      * (security, SASL, SSL, ...) that an admin client understands, and {@code admin.*} with the prefix removed.
      */
     public Map<String, Object> adminProperties() {
-        Set<String> adminKeys = AdminClientConfig.configNames();
+        Map<String, Object> p = clientSettings(AdminClientConfig.configNames());
+        putPrefixed(p, StreamsConfig.ADMIN_CLIENT_PREFIX);
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        return p;
+    }
+
+    /** The values that are not ours and that a client with these setting names understands, as they are. */
+    private Map<String, Object> clientSettings(Set<String> clientKeys) {
         Map<String, Object> p = new TreeMap<>();
         values.forEach((k, v) -> {
-            if (!OWN_KEYS.contains(k) && adminKeys.contains(k)) {
+            if (!OWN_KEYS.contains(k) && clientKeys.contains(k)) {
                 p.put(k, v);
             }
         });
+        return p;
+    }
+
+    /** Puts every value whose key starts with {@code prefix} into {@code p}, the prefix removed. */
+    private void putPrefixed(Map<String, Object> p, String prefix) {
         values.forEach((k, v) -> {
-            if (k.startsWith(StreamsConfig.ADMIN_CLIENT_PREFIX)) {
-                p.put(k.substring(StreamsConfig.ADMIN_CLIENT_PREFIX.length()), v);
+            if (k.startsWith(prefix)) {
+                p.put(k.substring(prefix.length()), v);
             }
         });
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        return p;
     }
 
     /**
@@ -538,26 +548,12 @@ public final class IngestConfig {
      * consumer gets them; committed records only, and no group, so it commits nothing.
      */
     public Map<String, Object> inputReaderProperties() {
-        Set<String> consumerKeys = ConsumerConfig.configNames();
-        Map<String, Object> p = new TreeMap<>();
-        values.forEach((k, v) -> {
-            if (!OWN_KEYS.contains(k) && consumerKeys.contains(k)) {
-                p.put(k, v);
-            }
-        });
-        values.forEach((k, v) -> {
-            if (k.startsWith(StreamsConfig.CONSUMER_PREFIX)) {
-                p.put(k.substring(StreamsConfig.CONSUMER_PREFIX.length()), v);
-            }
-        });
+        Map<String, Object> p = clientSettings(ConsumerConfig.configNames());
+        putPrefixed(p, StreamsConfig.CONSUMER_PREFIX);
         // a reader holds one fetch ahead of the frame it restores, per task restored or followed: a record's
         // worth, not the stream threads' larger fetch
         p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Integer.toString(maxMessageBytes));
-        values.forEach((k, v) -> {
-            if (k.startsWith(StreamsConfig.RESTORE_CONSUMER_PREFIX)) {
-                p.put(k.substring(StreamsConfig.RESTORE_CONSUMER_PREFIX.length()), v);
-            }
-        });
+        putPrefixed(p, StreamsConfig.RESTORE_CONSUMER_PREFIX);
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
