@@ -35,16 +35,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class IngestTopology {
     public static final String SOURCE = "frames-source";
 
-    private IngestTopology() {
-    }
-
-    /** The threads that seal segments and digest archives in the background, for {@link #build}. */
     /**
      * How long a restore waits for one frame it re-reads from the frames topic before it fails naming it: as long
      * as Kafka Streams waits for a broker's answer by default.
      */
     private static final Duration FRAME_READ_TIMEOUT = Duration.ofMinutes(1);
 
+    private IngestTopology() {
+    }
+
+    /** The threads that seal segments and digest archives in the background, for {@link #build}. */
     public static ExecutorService sealExecutor() {
         AtomicInteger n = new AtomicInteger();
         return Executors.newFixedThreadPool(2, r -> {
