@@ -29,12 +29,22 @@ final class RecordFingerprint {
     }
 
     static String of(byte[] value) {
-        CRC32C crc32c = new CRC32C();
-        crc32c.update(value);
+        return of(value, crc32c(value));
+    }
+
+    /** The fingerprint of {@code value} whose CRC-32C the caller has taken already ({@link #crc32c}). */
+    static String of(byte[] value, int crc32c) {
         CRC32 crc32 = new CRC32();
         crc32.update(value);
-        return PREFIX + Long.toHexString(value.length) + ':' + HEX.toHexDigits((int) crc32c.getValue())
+        return PREFIX + Long.toHexString(value.length) + ':' + HEX.toHexDigits(crc32c)
                 + HEX.toHexDigits((int) crc32.getValue());
+    }
+
+    /** The CRC-32C of {@code value}, as the fingerprint and a frame's changelog reference keep it. */
+    static int crc32c(byte[] value) {
+        CRC32C c = new CRC32C();
+        c.update(value);
+        return (int) c.getValue();
     }
 
     /**

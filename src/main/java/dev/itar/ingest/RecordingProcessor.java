@@ -340,10 +340,11 @@ final class RecordingProcessor implements Processor<byte[], byte[], byte[], byte
         // reads it again and encodes it the same way; the store appends what was encoded here
         RecordMetadata input = context.recordMetadata().orElseThrow(
                 () -> new IllegalStateException("a frame record without its topic, partition and offset"));
+        int crc32c = RecordFingerprint.crc32c(value); // one pass over a multi-MB value for both
         unsealed.stageFrame(key, SegmentItems.frame(encoded.entry(), encoded.chunks()));
         unsealedLog.put(Bytes.wrap(key), SegmentItems.frameAt(new SegmentItems.FrameAt(input.partition(),
-                input.offset(), value.length, ReferencedFrames.crc32c(value))));
-        store.putFrameFingerprint(id, segment, component, f.sensor(), f.t1(), RecordFingerprint.of(value));
+                input.offset(), value.length, crc32c)));
+        store.putFrameFingerprint(id, segment, component, f.sensor(), f.t1(), RecordFingerprint.of(value, crc32c));
         return Outcome.accepted(header.sensorTime(f.t1()).data(encoded.entry().chunkBytes()));
     }
 

@@ -7,8 +7,6 @@ import dev.itar.frames.WireDecoder;
 import dev.itar.ncore.EncodedFrame;
 import dev.itar.ncore.FrameEncoder;
 
-import java.util.zip.CRC32C;
-
 /**
  * Turns a frame's changelog value that names its input record ({@link SegmentItems.FrameAt}) back into the frame
  * item the live path appended: the record is read again from the frames topic, checked against the length and
@@ -37,10 +35,10 @@ final class ReferencedFrames {
     byte[] frameItem(SegmentKey key, SegmentItems.FrameAt at, String what) {
         byte[] value = input.valueAt(at.partition(), at.offset());
         String where = "the input record at partition " + at.partition() + ", offset " + at.offset();
-        if (value == null || value.length != at.length() || crc32c(value) != at.crc32c()) {
+        if (value == null || value.length != at.length() || RecordFingerprint.crc32c(value) != at.crc32c()) {
             throw new StateFormatException(what + ": " + where + " is not the record the changelog names ("
                     + (value == null ? "no value" : value.length + " bytes with CRC-32C "
-                    + Integer.toHexString(crc32c(value))) + ", expected " + at.length()
+                    + Integer.toHexString(RecordFingerprint.crc32c(value))) + ", expected " + at.length()
                     + " bytes with CRC-32C " + Integer.toHexString(at.crc32c()) + "); was the frames topic "
                     + "recreated while the recording was open?");
         }
@@ -55,11 +53,5 @@ final class ReferencedFrames {
         }
         EncodedFrame encoded = encoder.encode(f);
         return SegmentItems.frame(encoded.entry(), encoded.chunks());
-    }
-
-    static int crc32c(byte[] value) {
-        CRC32C c = new CRC32C();
-        c.update(value);
-        return (int) c.getValue();
     }
 }

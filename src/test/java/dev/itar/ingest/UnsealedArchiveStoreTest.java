@@ -294,7 +294,7 @@ class UnsealedArchiveStoreTest {
             topic.put(offset, value);
             keys.add(key.key(SegmentKey.FRAME, UnsealedArchiveStore.frameItem("cameras", "cam0", T + 100 * (i + 1))));
             references.add(SegmentItems.frameAt(new SegmentItems.FrameAt(0, offset, value.length,
-                    ReferencedFrames.crc32c(value))));
+                    RecordFingerprint.crc32c(value))));
         }
 
         UnsealedArchiveStore live = open(tmp.resolve("live"), tmp.resolve("live-archives"), (partition, offset) -> {
@@ -334,7 +334,7 @@ class UnsealedArchiveStoreTest {
         UnsealedArchiveStore restored = open(tmp.resolve("state"), tmp.resolve("archives"), (partition, offset) -> other);
         byte[] k = key.key(SegmentKey.FRAME, UnsealedArchiveStore.frameItem("cameras", "cam0", T + 100));
         byte[] reference = SegmentItems.frameAt(new SegmentItems.FrameAt(3, 77, value.length,
-                ReferencedFrames.crc32c(value)));
+                RecordFingerprint.crc32c(value)));
 
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> restored.put(Bytes.wrap(k), reference))
                 .isInstanceOf(StateFormatException.class)
