@@ -62,7 +62,7 @@ final class SegmentItems {
 
     /** Whether a frame's changelog value names its input record ({@link #frameAt}) rather than carrying chunks. */
     static boolean isFrameAt(byte[] value) {
-        return value.length > 2 && value[2] == RecordType.FRAME_AT.code;
+        return StateCodec.isType(value, RecordType.FRAME_AT);
     }
 
     static FrameAt readFrameAt(byte[] value, String what) {
@@ -138,7 +138,7 @@ final class SegmentItems {
      * release's entry are JSON, not parsed here): for the keys of a segment whose entries the seal has just read.
      */
     static FrameIdentity readFrameIdentity(byte[] value, String what) {
-        Reader r = StateCodec.reader(value, value.length > 2 && value[2] == RecordType.WRITTEN_FRAME.code
+        Reader r = StateCodec.reader(value, StateCodec.isType(value, RecordType.WRITTEN_FRAME)
                 ? RecordType.WRITTEN_FRAME : RecordType.FRAME_ENTRY, what);
         String component = r.str();
         String sensor = r.str();

@@ -285,7 +285,7 @@ final class SegmentSealJob implements Callable<SealOutcome> {
                 private byte[] advance() {
                     while (records.hasNext()) {
                         byte[] r = records.next();
-                        if (r.length > 2 && r[2] == type.code) {
+                        if (StateCodec.isType(r, type)) {
                             return r;
                         }
                     }
@@ -335,7 +335,7 @@ final class SegmentSealJob implements Callable<SealOutcome> {
                     return false;
                 }
                 byte[] r = records.next();
-                if (r.length > 2 && r[2] == StateCodec.RecordType.WRITTEN_FRAME.code) {
+                if (StateCodec.isType(r, StateCodec.RecordType.WRITTEN_FRAME)) {
                     record = r;
                     at = SegmentItems.readWrittenFrame(r, what).entriesOffset();
                     end = r.length;

@@ -44,6 +44,11 @@ final class StateCodec {
         return new Writer(type, capacity);
     }
 
+    /** Whether {@code value} is a state record of {@code type} by its type byte (its version is checked on reading). */
+    static boolean isType(byte[] value, RecordType type) {
+        return value.length > 2 && value[2] == type.code;
+    }
+
     /**
      * @param what names the store and key, for the message when the value cannot be read
      * @throws StateFormatException the value is of another format version, another record type, or damaged

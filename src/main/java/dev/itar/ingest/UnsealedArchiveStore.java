@@ -434,15 +434,15 @@ final class UnsealedArchiveStore implements KeyValueStore<Bytes, byte[]> {
     /** The changelog key of one record of a segment's item log. */
     private static byte[] keyOf(UnsealedSegment s, byte[] r) {
         String what = "item in " + s.items();
-        if (r[2] == StateCodec.RecordType.WRITTEN_FRAME.code || r[2] == StateCodec.RecordType.FRAME_ENTRY.code) {
+        if (StateCodec.isType(r, StateCodec.RecordType.WRITTEN_FRAME) || StateCodec.isType(r, StateCodec.RecordType.FRAME_ENTRY)) {
             var e = SegmentItems.readFrameIdentity(r, what);
             return s.key().key(SegmentKey.FRAME, frameItem(e.component(), e.sensor(), e.t1()));
-        } else if (r[2] == StateCodec.RecordType.CUBOID_ITEM.code) {
+        } else if (StateCodec.isType(r, StateCodec.RecordType.CUBOID_ITEM)) {
             var c = SegmentItems.readCuboid(r, what);
             return s.key().key(SegmentKey.CUBOID, cuboidItem(c));
-        } else if (r[2] == StateCodec.RecordType.COMPONENT_META.code) {
+        } else if (StateCodec.isType(r, StateCodec.RecordType.COMPONENT_META)) {
             return s.key().key(SegmentKey.COMPONENT_META, StateRecords.ComponentMetaRecord.decode(r, what).meta().key());
-        } else if (r[2] == StateCodec.RecordType.CAMERA_MASKS.code) {
+        } else if (StateCodec.isType(r, StateCodec.RecordType.CAMERA_MASKS)) {
             var m = StateRecords.CameraMasksRecord.decode(r, what).masks();
             return s.key().key(SegmentKey.CAMERA_MASKS, masksItem(m));
         }
