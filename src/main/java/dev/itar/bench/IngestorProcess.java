@@ -252,7 +252,12 @@ final class IngestorProcess implements AutoCloseable {
 
     /** CPU time the child has used so far (all threads, user + system), seconds. */
     double cpuSeconds() {
-        return process.toHandle().info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
+        return cpuSeconds(process.toHandle());
+    }
+
+    /** CPU time {@code p} has used so far (all threads, user + system), seconds; NaN where the OS does not say. */
+    static double cpuSeconds(ProcessHandle p) {
+        return p.info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
     }
 
     /** The last {@code n} lines of the child's output. */

@@ -209,7 +209,7 @@ final class RigBenchmark {
      * changelogs and transactions) shares the machine with the ingestor, and an idle sealed-event reader.
      */
     private static double ownCpuSeconds() {
-        return ProcessHandle.current().info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
+        return IngestorProcess.cpuSeconds(ProcessHandle.current());
     }
 
     /** Every vehicle's records, one record of each in turn (vehicles sending at once), ends included. */
