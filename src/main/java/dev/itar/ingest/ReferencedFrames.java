@@ -13,7 +13,7 @@ import dev.itar.ncore.FrameEncoder;
  * CRC-32C the changelog keeps, decoded and encoded. Decoding and encoding are deterministic, so a restore appends
  * the same bytes as the instance that first took the record.
  */
-final class ReferencedFrames {
+final class ReferencedFrames implements AutoCloseable {
     /** The values of the frames topic, by partition and offset. */
     @FunctionalInterface
     interface InputRecords {
@@ -53,5 +53,13 @@ final class ReferencedFrames {
         }
         EncodedFrame encoded = encoder.encode(f);
         return SegmentItems.frame(encoded.entry(), encoded.chunks());
+    }
+
+    /** Closes the input if it holds resources (the frames topic's consumer). */
+    @Override
+    public void close() throws Exception {
+        if (input instanceof AutoCloseable c) {
+            c.close();
+        }
     }
 }

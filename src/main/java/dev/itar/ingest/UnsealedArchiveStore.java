@@ -85,7 +85,6 @@ final class UnsealedArchiveStore implements KeyValueStore<Bytes, byte[]> {
     private final Supplier<ReferencedFrames.InputRecords> inputs;
     /** Made on the first frame a restore re-reads from the input topic. */
     private ReferencedFrames referenced;
-    private ReferencedFrames.InputRecords input;
     /** The frame item the processor encoded for the put that follows, whose changelog value only names it. */
     private byte[] stagedKey;
     private byte[] stagedItem;
@@ -272,8 +271,7 @@ final class UnsealedArchiveStore implements KeyValueStore<Bytes, byte[]> {
             return staged;
         }
         if (referenced == null) {
-            input = inputs.get();
-            referenced = new ReferencedFrames(input);
+            referenced = new ReferencedFrames(inputs.get());
         }
         return referenced.frameItem(segment, SegmentItems.readFrameAt(value, what), what);
     }
@@ -505,15 +503,14 @@ final class UnsealedArchiveStore implements KeyValueStore<Bytes, byte[]> {
         }
         segments.clear();
         pendingDrops.clear();
-        if (input instanceof AutoCloseable c) {
+        if (referenced != null) {
             try {
-                c.close();
+                referenced.close();
             } catch (Exception e) {
                 LOG.warn("task {}: closing the frames topic's reader: {}", taskId, e.toString());
             }
+            referenced = null;
         }
-        input = null;
-        referenced = null;
     }
 
     /** Interrupts the running seals and waits (bounded) for them; whoever owns the task next seals them again. */
